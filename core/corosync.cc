@@ -1,0 +1,175 @@
+#include "corosync.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+#include <map>
+
+#include "file_descriptor.h"
+#include "keys.h"
+
+extern char** environ;
+
+namespace nvmepr {
+namespace {
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+std::optional<std::uint32_t> ParseU32(std::string_view text) {
+  std::uint32_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size()) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
+const ClusterNode* ClusterMap::FindNode(std::string_view name) const {
+  for (const auto& node : nodes) {
+    if (node.name == name || node.ring0_addr == name) return &node;
+  }
+  // Pacemaker may know a node by its short host name.
+  for (const auto& node : nodes) {
+    const std::string_view full = node.name.empty() ? node.ring0_addr : node.name;
+    if (full.substr(0, full.find('.')) == name.substr(0, name.find('.'))) return &node;
+  }
+  return nullptr;
+}
+
+Result<Key> ClusterMap::KeyOfNode(std::string_view name) const {
+  const ClusterNode* node = FindNode(name);
+  if (node == nullptr) {
+    return Fail(ErrorKind::kNotFound, "node '" + std::string(name) +
+                                          "' is not in the corosync nodelist; use pcmk_host_map to give its key");
+  }
+  return DeriveKey(cluster_name, node->nodeid);
+}
+
+Result<Key> ClusterMap::LocalKey() const {
+  if (!local_nodeid) {
+    return Fail(ErrorKind::kNotFound, "corosync does not say which node this is; set key=");
+  }
+  return DeriveKey(cluster_name, *local_nodeid);
+}
+
+const ClusterNode* ClusterMap::NodeWithKey(Key key) const {
+  for (const auto& node : nodes) {
+    auto derived = DeriveKey(cluster_name, node.nodeid);
+    if (derived && *derived == key) return &node;
+  }
+  return nullptr;
+}
+
+Result<ClusterMap> ParseCmapctl(std::string_view output) {
+  ClusterMap map;
+  std::map<std::string, ClusterNode> by_index;  // nodelist.node.<index>
+  std::optional<std::uint32_t> local_pos, votequorum_id;
+  while (!output.empty()) {
+    const auto eol = output.find('\n');
+    const std::string_view line = output.substr(0, eol);
+    output.remove_prefix(eol == std::string_view::npos ? output.size() : eol + 1);
+    const auto type_at = line.find(" (");
+    const auto eq = line.find(") = ");
+    if (type_at == std::string_view::npos || eq == std::string_view::npos || eq < type_at) continue;
+    const std::string_view key = line.substr(0, type_at);
+    const std::string_view value = Trim(line.substr(eq + 4));
+    if (key == "totem.cluster_name") {
+      map.cluster_name = value;
+    } else if (key == "nodelist.local_node_pos") {
+      local_pos = ParseU32(value);
+    } else if (key == "runtime.votequorum.this_node_id") {
+      votequorum_id = ParseU32(value);
+    } else if (key.substr(0, 14) == "nodelist.node.") {
+      const std::string_view rest = key.substr(14);
+      const auto dot = rest.find('.');
+      if (dot == std::string_view::npos) continue;
+      ClusterNode& node = by_index[std::string(rest.substr(0, dot))];
+      const std::string_view field = rest.substr(dot + 1);
+      if (field == "nodeid") {
+        node.nodeid = ParseU32(value).value_or(0);
+      } else if (field == "name") {
+        node.name = value;
+      } else if (field == "ring0_addr") {
+        node.ring0_addr = value;
+      }
+    }
+  }
+  if (map.cluster_name.empty()) {
+    return Fail(ErrorKind::kNotFound, "corosync reports no totem.cluster_name");
+  }
+  for (auto& [index, node] : by_index) {
+    if (node.nodeid == 0) {
+      return Fail(ErrorKind::kInvalidArgument,
+                  "corosync nodelist entry " + index + " has no nodeid; keys need explicit nodeids");
+    }
+    if (local_pos && std::to_string(*local_pos) == index) map.local_nodeid = node.nodeid;
+    map.nodes.push_back(node);
+  }
+  if (!map.local_nodeid && votequorum_id) map.local_nodeid = votequorum_id;
+  return map;
+}
+
+Result<ClusterMap> ReadClusterMap(Deadline deadline) {
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Fail(ErrorKind::kIo, "pipe: " + std::string(std::strerror(errno)));
+  FileDescriptor read_end(pipe_fds[0]);
+  FileDescriptor write_end(pipe_fds[1]);
+
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
+  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
+  const char* argv[] = {"corosync-cmapctl", "totem.cluster_name", "nodelist.",
+                        "runtime.votequorum.this_node_id", nullptr};
+  pid_t pid = 0;
+  const int spawned = ::posix_spawnp(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  write_end = FileDescriptor();
+  if (spawned != 0) {
+    return Fail(ErrorKind::kNotFound,
+                "cannot run corosync-cmapctl (" + std::string(std::strerror(spawned)) +
+                    "): give keys with key= and pcmk_host_map, or install corosync");
+  }
+
+  std::string output;
+  char buffer[4096];
+  bool timed_out = false;
+  for (;;) {
+    pollfd pfd{read_end.get(), POLLIN, 0};
+    const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<std::uint32_t>(deadline.RemainingMs(), 60000)));
+    if (ready == 0 && deadline.Expired()) {
+      timed_out = true;
+      break;
+    }
+    if (ready < 0 && errno == EINTR) continue;
+    const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
+    if (n <= 0) break;
+    output.append(buffer, static_cast<std::size_t>(n));
+  }
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) return Fail(ErrorKind::kTimeout, "corosync-cmapctl did not answer in time");
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    return Fail(ErrorKind::kNotFound,
+                "corosync-cmapctl failed (is corosync running?): give keys with key= and pcmk_host_map");
+  }
+  return ParseCmapctl(output);
+}
+
+}  // namespace nvmepr

@@ -1,0 +1,124 @@
+#include "device_open.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "block_pr_device.h"
+#include "file_descriptor.h"
+#include "linux_ioctl.h"
+#include "passthrough_device.h"
+
+namespace nvmepr {
+namespace {
+
+namespace fs = std::filesystem;
+
+enum class BlockKind { kNvmeNamespace, kMultipathOverNvme };
+
+bool StartsWith(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// What sysfs says the block device major:minor is. A partition, a device
+// that is neither NVMe nor device-mapper over NVMe, is refused here.
+Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
+  const fs::path sys = "/sys/dev/block/" + std::to_string(major(dev)) + ":" + std::to_string(minor(dev));
+  std::error_code ec;
+  if (fs::exists(sys / "partition", ec)) {
+    return Fail(ErrorKind::kInvalidArgument,
+                name + ": is a partition; reservations apply to the whole namespace, give the namespace device");
+  }
+  const std::string kernel_name = fs::read_symlink(sys, ec).filename().string();
+  if (ec) return Fail(ErrorKind::kNotFound, name + ": not known to sysfs (" + ec.message() + ")");
+  if (StartsWith(kernel_name, "nvme")) return BlockKind::kNvmeNamespace;
+  if (StartsWith(kernel_name, "dm-")) {
+    bool any = false;
+    for (const auto& slave : fs::directory_iterator(sys / "slaves", ec)) {
+      if (!StartsWith(slave.path().filename().string(), "nvme")) {
+        return Fail(ErrorKind::kUnsupported,
+                    name + ": device-mapper device over a non-NVMe device (" +
+                        slave.path().filename().string() + ")");
+      }
+      any = true;
+    }
+    if (any) return BlockKind::kMultipathOverNvme;
+  }
+  return Fail(ErrorKind::kUnsupported, name + ": not an NVMe namespace (kernel name " + kernel_name + ")");
+}
+
+}  // namespace
+
+std::optional<Backend> ParseBackend(std::string_view text) {
+  if (text == "auto") return Backend::kAuto;
+  if (text == "passthrough") return Backend::kPassthrough;
+  if (text == "block") return Backend::kBlock;
+  return std::nullopt;
+}
+
+Result<std::string> ExpandDeviceName(const std::string& name) {
+  // A disk ID as the cloud console shows it: "d-" and lower-case alphanumerics.
+  const std::string_view id = std::string_view(name).substr(std::min<std::size_t>(2, name.size()));
+  if (StartsWith(name, "d-") && !id.empty() &&
+      std::all_of(id.begin(), id.end(), [](char c) { return std::islower(c) || std::isdigit(c); })) {
+    return "/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_" + std::string(id);
+  }
+  if (!name.empty() && name[0] == '/') return name;
+  return Fail(ErrorKind::kInvalidArgument,
+              "device '" + name + "': give an absolute path (/dev/nvme0n1, /dev/disk/by-id/...) or a cloud disk ID d-xxxx");
+}
+
+Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
+  auto path = ExpandDeviceName(name);
+  if (!path) return path.error();
+  // O_RDONLY is enough for the ioctls as root and, unlike O_RDWR, never
+  // stands in the way of a mount or an exclusive opener.
+  FileDescriptor fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (!fd.valid()) {
+    const int err = errno;
+    return Fail(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo,
+                name + ": cannot open: " + std::strerror(err), err);
+  }
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0 || !S_ISBLK(st.st_mode)) {
+    return Fail(ErrorKind::kInvalidArgument, name + ": not a block device");
+  }
+  auto kind = ClassifyBlockDevice(name, st.st_rdev);
+  if (!kind) return kind.error();
+
+  if (backend != Backend::kBlock && *kind == BlockKind::kNvmeNamespace) {
+    const int nsid = ::ioctl(fd.get(), NVME_IOCTL_ID);
+    if (nsid > 0) return DevicePtr(std::make_shared<PassthroughDevice>(name, std::move(fd), nsid));
+    if (backend == Backend::kPassthrough) {
+      return Fail(ErrorKind::kUnsupported,
+                  name + ": NVMe passthrough refused (" + std::strerror(errno) + ")", errno);
+    }
+  } else if (backend == Backend::kPassthrough) {
+    return Fail(ErrorKind::kUnsupported, name + ": passthrough needs an NVMe namespace, this is device-mapper");
+  }
+  return DevicePtr(std::make_shared<BlockPrDevice>(name, std::move(fd)));
+}
+
+std::vector<std::string> SplitDeviceList(std::string_view text) {
+  std::vector<std::string> names;
+  std::string current;
+  for (char c : text) {
+    if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == ';') {
+      if (!current.empty()) names.push_back(std::move(current));
+      current.clear();
+    } else {
+      current += c;
+    }
+  }
+  if (!current.empty()) names.push_back(std::move(current));
+  return names;
+}
+
+}  // namespace nvmepr

@@ -1,0 +1,264 @@
+#include "fencing.h"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+
+#include "parallel.h"
+
+namespace nvmepr {
+namespace {
+
+// One Error for the failures among per-device results, naming each device.
+// A refusal wins over other kinds: it tells the operator why nothing happened.
+Result<void> AllSucceeded(const std::vector<Result<void>>& results) {
+  std::vector<const Error*> failures;
+  for (const auto& r : results) {
+    if (!r) failures.push_back(&r.error());
+  }
+  if (failures.empty()) return {};
+  auto worst = std::find_if(failures.begin(), failures.end(),
+                            [](const Error* e) { return e->kind == ErrorKind::kRefused; });
+  Error combined = **(worst != failures.end() ? worst : failures.begin());
+  if (failures.size() > 1) {
+    combined.message = std::to_string(failures.size()) + " of " + std::to_string(results.size()) +
+                       " devices failed: " + combined.message;
+    for (const Error* e : failures) {
+      if (e->message != (**(worst != failures.end() ? worst : failures.begin())).message) {
+        combined.message += "; " + e->message;
+      }
+    }
+  }
+  return combined;
+}
+
+template <typename T>
+Result<std::vector<T>> AllValues(std::vector<Result<T>> results) {
+  std::vector<Result<void>> outcomes;
+  std::vector<T> values;
+  for (auto& r : results) {
+    if (r) {
+      values.push_back(std::move(*r));
+      outcomes.emplace_back();
+    } else {
+      outcomes.emplace_back(r.error());
+    }
+  }
+  if (auto all = AllSucceeded(outcomes); !all) return all.error();
+  return values;
+}
+
+Error LostOwnKey(const Device& device, Key own) {
+  return Fail(ErrorKind::kRefused, device.name() + ": this node's key " + FormatKey(own) +
+                                       " is not registered: this node has been fenced (or was never "
+                                       "unfenced) and must not fence others");
+}
+
+Result<void> CreateReservationIfNone(Device& device, const ReservationStatus& status, Key own,
+                                     ReservationType requested, Deadline deadline) {
+  if (status.type != ReservationType::kNone) return {};
+  auto type = ChooseType(device, requested, deadline);
+  if (!type) return type.error();
+  auto acquired = device.Acquire({AcquireAction::kAcquire, *type, own, 0}, deadline);
+  spdlog::debug("{}: acquire {} with key {}: {}", device.name(), TypeName(*type), FormatKey(own),
+                acquired ? "ok" : acquired.error().message);
+  // A conflict means another node created a reservation at the same moment;
+  // the read-back decides whether the device is protected.
+  if (!acquired && acquired.error().kind != ErrorKind::kReservationConflict) return acquired;
+  return {};
+}
+
+Result<void> UnfenceOne(Device& device, Key own, ReservationType requested, Deadline deadline) {
+  auto registered = device.Register({RegisterAction::kRegister, 0, own, false}, deadline);
+  if (!registered && registered.error().kind == ErrorKind::kReservationConflict) {
+    // This host is registered with another key (a stale one): replace it.
+    spdlog::debug("{}: this host holds another key; replacing it with {}", device.name(), FormatKey(own));
+    registered = device.Register({RegisterAction::kReplace, 0, own, true}, deadline);
+  }
+  spdlog::debug("{}: register {}: {}", device.name(), FormatKey(own),
+                registered ? "ok" : registered.error().message);
+  if (!registered) return registered;
+
+  auto status = device.Report(deadline);
+  if (!status) return status.error();
+  if (auto created = CreateReservationIfNone(device, *status, own, requested, deadline); !created) {
+    return created;
+  }
+  if (status->type == ReservationType::kNone) {
+    status = device.Report(deadline);
+    if (!status) return status.error();
+  } else if (requested != ReservationType::kNone && status->type != requested) {
+    spdlog::warn("{}: keeping the existing {} reservation (reservation_type asks for {})",
+                 device.name(), TypeName(status->type), TypeName(requested));
+  }
+
+  const auto copies = std::count_if(status->registrants.begin(), status->registrants.end(),
+                                    [own](const Registrant& r) { return r.key == own; });
+  if (copies == 0) {
+    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) +
+                                              " is not registered after registering it");
+  }
+  if (copies > 1) {
+    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) + " is registered by " +
+                                              std::to_string(copies) +
+                                              " hosts: every node needs its own key");
+  }
+  if (status->type == ReservationType::kNone) {
+    return Fail(ErrorKind::kVerifyFailed, device.name() + ": no reservation after acquiring one");
+  }
+  spdlog::debug("{}: registered {}, reservation {}", device.name(), FormatKey(own), TypeName(status->type));
+  return {};
+}
+
+// The Linux NVMe target ignores PRKEY when a type 1-4 holder preempts another
+// registrant (the command succeeds, nothing changes). For the registrants-only
+// types, turn the reservation into the all-registrants type with the same
+// access rules (every registrant writes, others only read) by preempting our
+// own key, under which a preempt removes the victim whoever sends it.
+// Under types 1 and 2 that detour would let the registered victim write, so
+// we fail loudly instead.
+Result<void> WorkAroundHolderPreempt(Device& device, ReservationType type, Key own, Key victim,
+                                     Deadline deadline) {
+  ReservationType widened;
+  if (type == ReservationType::kWriteExclusiveRegistrantsOnly) {
+    widened = ReservationType::kWriteExclusiveAllRegistrants;
+  } else if (type == ReservationType::kExclusiveAccessRegistrantsOnly) {
+    widened = ReservationType::kExclusiveAccessAllRegistrants;
+  } else {
+    return Fail(ErrorKind::kVerifyFailed,
+                device.name() + ": the device ignored our preempt of key " + FormatKey(victim) +
+                    " because this node holds the " + std::string(TypeName(type)) +
+                    " reservation (a known Linux nvmet deviation); the victim cannot write but stays "
+                    "registered. Use reservation_type=write-exclusive-all-registrants");
+  }
+  spdlog::warn("{}: device ignored the holder's preempt of {}; changing the reservation from {} to {} "
+               "(same access rules) to remove it",
+               device.name(), FormatKey(victim), TypeName(type), TypeName(widened));
+  if (auto r = device.Acquire({AcquireAction::kPreemptAndAbort, widened, own, own}, deadline); !r) return r;
+  return device.Acquire({AcquireAction::kPreemptAndAbort, widened, own, victim}, deadline);
+}
+
+Result<void> FenceOne(Device& device, const ReservationStatus& before, Key own, Key victim,
+                      ReservationType requested, Deadline deadline) {
+  if (before.IsRegistered(victim)) {
+    ReservationType type = before.type;
+    if (type == ReservationType::kNone) {
+      auto chosen = ChooseType(device, requested, deadline);
+      if (!chosen) return chosen.error();
+      type = *chosen;
+    }
+    auto preempted = device.Acquire({AcquireAction::kPreemptAndAbort, type, own, victim}, deadline);
+    spdlog::debug("{}: preempt-and-abort {} with {} ({}): {}", device.name(), FormatKey(victim),
+                  FormatKey(own), TypeName(type), preempted ? "ok" : preempted.error().message);
+    if (!preempted && preempted.error().kind != ErrorKind::kReservationConflict) return preempted;
+    // A conflict: most likely another node removed our key a moment ago. The
+    // read-back below tells which.
+  }
+
+  auto after = device.Report(deadline);
+  if (!after) return after.error();
+  const bool holder_case = !IsAllRegistrants(before.type) && before.Holds(own);
+  if (after->IsRegistered(victim) && after->IsRegistered(own) && holder_case) {
+    if (auto r = WorkAroundHolderPreempt(device, before.type, own, victim, deadline); !r) return r;
+    after = device.Report(deadline);
+    if (!after) return after.error();
+  }
+  if (after->type == ReservationType::kNone && after->IsRegistered(own)) {
+    if (auto r = CreateReservationIfNone(device, *after, own, requested, deadline); !r) return r;
+    after = device.Report(deadline);
+    if (!after) return after.error();
+  }
+
+  if (!after->IsRegistered(own)) return LostOwnKey(device, own);
+  if (after->IsRegistered(victim)) {
+    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(victim) +
+                                              " is still registered after preempt-and-abort");
+  }
+  if (after->type == ReservationType::kNone) {
+    return Fail(ErrorKind::kVerifyFailed, device.name() + ": no reservation protects the device");
+  }
+  spdlog::debug("{}: key {} removed; {} reservation in place", device.name(), FormatKey(victim),
+               TypeName(after->type));
+  return {};
+}
+
+}  // namespace
+
+Result<ReservationType> ChooseType(Device& device, ReservationType requested, Deadline deadline) {
+  auto caps = device.Identify(deadline);
+  if (!caps) return caps.error();
+  if (!caps->reservations) {
+    return Fail(ErrorKind::kUnsupported, device.name() + ": the namespace does not support reservations");
+  }
+  if (requested != ReservationType::kNone) {
+    if (caps->Supports(requested)) return requested;
+    return Fail(ErrorKind::kUnsupported,
+                device.name() + ": reservation type " + std::string(TypeName(requested)) + " not supported");
+  }
+  for (ReservationType type : {ReservationType::kWriteExclusiveAllRegistrants,
+                               ReservationType::kWriteExclusiveRegistrantsOnly}) {
+    if (caps->Supports(type)) return type;
+  }
+  return Fail(ErrorKind::kUnsupported,
+              device.name() + ": supports neither write-exclusive-all-registrants nor "
+                              "write-exclusive-registrants-only");
+}
+
+Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline) {
+  if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
+  return AllSucceeded(RunOnEach<void>(devices, deadline, [own, type, deadline](Device& device, std::size_t) {
+    return UnfenceOne(device, own, type, deadline);
+  }));
+}
+
+Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
+                   Deadline deadline) {
+  if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
+  if (victim == own) {
+    return Fail(ErrorKind::kInvalidArgument, "refusing to fence key " + FormatKey(own) + ": it is this node's own key");
+  }
+  auto before = ReadAll(devices, deadline);
+  if (!before) return before.error();
+  for (std::size_t i = 0; i < devices.size(); ++i) {
+    if (!(*before)[i].IsRegistered(own)) return LostOwnKey(*devices[i], own);
+  }
+
+  auto fence_range = [&](std::size_t first, std::size_t last) {
+    DeviceList part(devices.begin() + first, devices.begin() + last);
+    // Workers may outlive this call on a timeout: they share the reports.
+    auto reports = std::make_shared<const std::vector<ReservationStatus>>(before->begin() + first,
+                                                                          before->begin() + last);
+    return AllSucceeded(RunOnEach<void>(part, deadline, [=](Device& device, std::size_t i) {
+      return FenceOne(device, (*reports)[i], own, victim, type, deadline);
+    }));
+  };
+  // The first device decides a race between two nodes fencing each other.
+  if (auto first = fence_range(0, 1); !first) return first;
+  return fence_range(1, devices.size());
+}
+
+Result<std::vector<ReservationStatus>> ReadAll(const DeviceList& devices, Deadline deadline) {
+  return AllValues(RunOnEach<ReservationStatus>(
+      devices, deadline, [deadline](Device& device, std::size_t) { return device.Report(deadline); }));
+}
+
+Result<KeyPresence> FindKey(const DeviceList& devices, Key key, Deadline deadline) {
+  auto reports = ReadAll(devices, deadline);
+  if (!reports) return reports.error();
+  KeyPresence presence;
+  presence.devices = devices.size();
+  for (const auto& report : *reports) presence.registered_on += report.IsRegistered(key) ? 1 : 0;
+  return presence;
+}
+
+Result<void> CheckSupport(const DeviceList& devices, ReservationType type, Deadline deadline) {
+  return AllSucceeded(RunOnEach<void>(devices, deadline, [type, deadline](Device& device, std::size_t) -> Result<void> {
+    auto chosen = ChooseType(device, type, deadline);
+    if (!chosen) return chosen.error();
+    auto report = device.Report(deadline);
+    if (!report) return report.error();
+    return {};
+  }));
+}
+
+}  // namespace nvmepr

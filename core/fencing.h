@@ -1,0 +1,51 @@
+// The reservation logic of fencing: unfence (join), fence (cut a node off)
+// and the read-only queries, over a list of devices, all devices in parallel,
+// under one deadline, with every state change read back.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "deadline.h"
+#include "device.h"
+#include "reservation.h"
+#include "result.h"
+
+namespace nvmepr {
+
+/// Registers `own` on every device (idempotent; replaces a stale key of this
+/// host), creates a reservation of `type` where none exists (kNone = auto:
+/// write-exclusive-all-registrants where supported, else
+/// write-exclusive-registrants-only), then reads back: success only when `own`
+/// is registered exactly once and a reservation exists on every device.
+Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline);
+
+/// Removes `victim` from every device with preempt-and-abort.
+/// Refuses (kRefused, nothing changed) unless `own` is registered on every
+/// device: a node that has been fenced must never fence a survivor. The first
+/// device is fenced before the others, so when two nodes fence each other at
+/// once exactly one wins it and the loser stops there. Success only when the
+/// read-back shows `victim` gone, `own` present and a reservation in place on
+/// every device. `type` (kNone = auto) is used only where a reservation has to
+/// be created again.
+Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
+                   Deadline deadline);
+
+/// On how many devices `key` is registered.
+struct KeyPresence {
+  std::size_t registered_on = 0;
+  std::size_t devices = 0;
+};
+/// Fails if any device cannot be read.
+Result<KeyPresence> FindKey(const DeviceList& devices, Key key, Deadline deadline);
+
+/// Every device's report, in device order. Fails if any device cannot be read.
+Result<std::vector<ReservationStatus>> ReadAll(const DeviceList& devices, Deadline deadline);
+
+/// Checks every device answers and supports reservations (and `type`, unless kNone).
+Result<void> CheckSupport(const DeviceList& devices, ReservationType type, Deadline deadline);
+
+/// The type auto picks, or `requested` if the device supports it.
+Result<ReservationType> ChooseType(Device& device, ReservationType requested, Deadline deadline);
+
+}  // namespace nvmepr

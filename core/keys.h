@@ -1,0 +1,26 @@
+// Reservation keys: parsing what administrators write, and deriving a stable
+// per-node key from the Corosync cluster.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "reservation.h"
+#include "result.h"
+
+namespace nvmepr {
+
+/// Parses a 64-bit key written in hex, with or without "0x", in any case
+/// ("0x1A", "1a"). Refuses 0, more than 16 digits and anything not hex.
+Result<Key> ParseKey(std::string_view text);
+
+/// The key of a Corosync node: FNV-1a (32-bit) of the cluster name in the high
+/// 32 bits, the node's Corosync nodeid (not its nodelist position) in the low
+/// 32 bits. Unique per node in a cluster, stable across node removals, and
+/// different across clusters that share a disk. Refuses nodeid 0.
+Result<Key> DeriveKey(std::string_view cluster_name, std::uint32_t nodeid);
+
+/// FNV-1a, 32-bit.
+std::uint32_t Fnv1a32(std::string_view text);
+
+}  // namespace nvmepr

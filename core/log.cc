@@ -1,0 +1,51 @@
+#include "log.h"
+
+#include <syslog.h>
+
+#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/syslog_sink.h>
+#include <spdlog/spdlog.h>
+
+#include <memory>
+#include <vector>
+
+namespace nvmepr {
+
+void SetUpLogging(const LogOptions& options) {
+  std::vector<spdlog::sink_ptr> sinks;
+
+  auto to_stderr = std::make_shared<spdlog::sinks::stderr_sink_mt>();
+  to_stderr->set_level(options.quiet     ? spdlog::level::err
+                       : options.verbose ? spdlog::level::debug
+                                         : spdlog::level::info);
+  to_stderr->set_pattern("%^%l%$: %v");
+  sinks.push_back(to_stderr);
+
+  auto to_syslog = std::make_shared<spdlog::sinks::syslog_sink_mt>(options.ident, LOG_PID, LOG_DAEMON, true);
+  to_syslog->set_level(options.verbose ? spdlog::level::debug : spdlog::level::info);
+  to_syslog->set_pattern("%v");
+  sinks.push_back(to_syslog);
+
+  std::string file_problem;
+  if (!options.debug_file.empty()) {
+    try {
+      auto to_file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.debug_file);
+      to_file->set_level(spdlog::level::debug);
+      to_file->set_pattern("%Y-%m-%d %H:%M:%S.%e [%P] %l: %v");
+      sinks.push_back(to_file);
+    } catch (const spdlog::spdlog_ex& e) {
+      file_problem = e.what();
+    }
+  }
+
+  auto logger = std::make_shared<spdlog::logger>(options.ident, sinks.begin(), sinks.end());
+  logger->set_level(spdlog::level::debug);
+  logger->flush_on(spdlog::level::debug);
+  spdlog::set_default_logger(logger);
+  if (!file_problem.empty()) {
+    spdlog::warn("debug_file {}: {}; continuing without it", options.debug_file, file_problem);
+  }
+}
+
+}  // namespace nvmepr

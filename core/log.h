@@ -1,0 +1,21 @@
+// Logging for the agents (spdlog): stderr, which Pacemaker captures; syslog
+// (facility daemon, ident = the agent's name); and an optional debug file.
+// Set up once, from main; everything else just calls spdlog.
+#pragma once
+
+#include <string>
+
+namespace nvmepr {
+
+struct LogOptions {
+  std::string ident;       ///< program name for syslog
+  bool verbose = false;    ///< stderr shows every device command (debug)
+  bool quiet = false;      ///< stderr shows errors only
+  std::string debug_file;  ///< empty: none; else every line at debug level
+};
+
+/// Replaces the default logger. Never fails: an unwritable debug file is
+/// reported on stderr and skipped.
+void SetUpLogging(const LogOptions& options);
+
+}  // namespace nvmepr

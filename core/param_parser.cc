@@ -1,0 +1,166 @@
+#include "param_parser.h"
+
+#include <boost/program_options.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <sstream>
+
+namespace nvmepr {
+namespace {
+
+namespace po = boost::program_options;
+
+std::string Trim(const std::string& text) {
+  const auto first = text.find_first_not_of(" \t\r");
+  if (first == std::string::npos) return "";
+  const auto last = text.find_last_not_of(" \t\r");
+  return text.substr(first, last - first + 1);
+}
+
+std::string Unquote(const std::string& value) {
+  if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
+    return value.substr(1, value.size() - 2);
+  }
+  return value;
+}
+
+std::string CliName(const std::string& name) {
+  std::string cli = name;
+  std::replace(cli.begin(), cli.end(), '_', '-');
+  return cli;
+}
+
+// Stores `value` under the canonical name of `param`.
+void Store(ParsedParams& parsed, const AgentSpec& spec, const ParamSpec& param, const std::string& value) {
+  const std::string& canonical = param.alias_of.empty() ? param.name : param.alias_of;
+  if (!param.alias_of.empty() && spec.FindParam(param.alias_of) == nullptr) return;
+  parsed.values[canonical] = value;
+}
+
+}  // namespace
+
+const ParamSpec* AgentSpec::FindParam(const std::string& name) const {
+  for (const auto& p : params) {
+    if (p.name == name) return &p;
+  }
+  return nullptr;
+}
+
+const ActionSpec* AgentSpec::FindAction(const std::string& name) const {
+  for (const auto& a : actions) {
+    if (a.name == name) return &a;
+  }
+  return nullptr;
+}
+
+Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
+  ParsedParams parsed;
+  std::string line;
+  std::size_t total = 0;
+  int number = 0;
+  while (std::getline(in, line)) {
+    ++number;
+    total += line.size() + 1;
+    if (line.size() > kMaxStdinLine || total > kMaxStdinTotal) {
+      return Fail(ErrorKind::kInvalidArgument,
+                  "stdin line " + std::to_string(number) + ": input too long (limit " +
+                      std::to_string(kMaxStdinLine) + " bytes a line, " + std::to_string(kMaxStdinTotal) + " in all)");
+    }
+    if (line.find('\0') != std::string::npos) {
+      return Fail(ErrorKind::kInvalidArgument, "stdin line " + std::to_string(number) + " contains a NUL byte");
+    }
+    line = Trim(line);
+    if (line.empty() || line[0] == '#') continue;
+    const auto eq = line.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      parsed.warnings.push_back("stdin line " + std::to_string(number) + " is not name=value; ignored");
+      continue;
+    }
+    std::string name = Trim(line.substr(0, eq));
+    std::replace(name.begin(), name.end(), '-', '_');
+    const std::string value = Unquote(Trim(line.substr(eq + 1)));
+    const ParamSpec* param = spec.FindParam(name);
+    if (param == nullptr || param->cli_only) {
+      parsed.warnings.push_back("ignoring unknown parameter '" + name.substr(0, 64) + "'");
+      continue;
+    }
+    Store(parsed, spec, *param, value);
+  }
+  if (in.bad()) return Fail(ErrorKind::kIo, "reading stdin failed");
+  return parsed;
+}
+
+Result<ParsedParams> ParseCommandLine(int argc, const char* const argv[], const AgentSpec& spec) {
+  po::options_description options;
+  for (const auto& param : spec.params) {
+    std::string flags = CliName(param.name);
+    if (param.short_flag != 0) flags += std::string(",") + param.short_flag;
+    if (param.type == ParamType::kBoolean) {
+      options.add_options()(flags.c_str(), po::value<std::string>()->implicit_value("1"), "");
+    } else {
+      options.add_options()(flags.c_str(), po::value<std::string>(), "");
+    }
+  }
+  po::variables_map vm;
+  try {
+    po::store(po::command_line_parser(argc, argv).options(options).run(), vm);
+  } catch (const po::error& e) {
+    return Fail(ErrorKind::kInvalidArgument, std::string(e.what()) + " (see --help)");
+  }
+  ParsedParams parsed;
+  for (const auto& param : spec.params) {
+    auto it = vm.find(CliName(param.name));
+    if (it != vm.end()) Store(parsed, spec, param, it->second.as<std::string>());
+  }
+  return parsed;
+}
+
+Result<bool> ParseBoolean(const std::string& name, const std::string& value) {
+  std::string lower = value;
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  if (lower == "1" || lower == "yes" || lower == "on" || lower == "true" || lower == "y") return true;
+  if (lower == "0" || lower == "no" || lower == "off" || lower == "false" || lower == "n" || lower.empty()) {
+    return false;
+  }
+  return Fail(ErrorKind::kInvalidArgument,
+              name + "='" + value.substr(0, 40) + "': expected a boolean (1/yes/on/true or 0/no/off/false)");
+}
+
+Result<long long> ParseSecondsAsMs(const std::string& name, const std::string& value) {
+  double seconds = -1;
+  const char* begin = value.data();
+  const char* end = value.data() + value.size();
+  auto [stop, ec] = std::from_chars(begin, end, seconds);
+  if (ec != std::errc() || stop != end || !std::isfinite(seconds) || seconds < 0 || seconds > 86400) {
+    return Fail(ErrorKind::kInvalidArgument,
+                name + "='" + value.substr(0, 40) + "': expected a number of seconds from 0 to 86400");
+  }
+  return static_cast<long long>(std::llround(seconds * 1000));
+}
+
+std::string UsageText(const AgentSpec& spec) {
+  std::ostringstream out;
+  out << "Usage: " << spec.name << " [options]   (or parameters as name=value lines on stdin)\n\n"
+      << spec.shortdesc << "\n\nOptions:\n";
+  for (const auto& param : spec.params) {
+    if (!param.alias_of.empty()) continue;
+    std::string flags = param.short_flag ? std::string("-") + param.short_flag + ", " : "    ";
+    flags += "--" + CliName(param.name);
+    if (param.type != ParamType::kBoolean) flags += "=" + (param.value_name.empty() ? "[value]" : param.value_name);
+    out << "  " << flags;
+    out << std::string(flags.size() < 34 ? 34 - flags.size() : 1, ' ') << param.shortdesc;
+    if (!param.default_value.empty()) out << " (default: " << param.default_value << ")";
+    out << "\n";
+  }
+  out << "\nActions:";
+  for (const auto& action : spec.actions) {
+    if (action.advertised) out << " " << action.name;
+  }
+  out << "\n";
+  return out.str();
+}
+
+}  // namespace nvmepr

@@ -1,0 +1,88 @@
+#include "reservation.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cstdio>
+
+namespace nvmepr {
+namespace {
+
+struct TypeNames {
+  ReservationType type;
+  std::string_view name;
+  std::string_view acronym;
+};
+
+constexpr TypeNames kTypeNames[] = {
+    {ReservationType::kWriteExclusive, "write-exclusive", "we"},
+    {ReservationType::kExclusiveAccess, "exclusive-access", "ea"},
+    {ReservationType::kWriteExclusiveRegistrantsOnly, "write-exclusive-registrants-only", "wero"},
+    {ReservationType::kExclusiveAccessRegistrantsOnly, "exclusive-access-registrants-only", "earo"},
+    {ReservationType::kWriteExclusiveAllRegistrants, "write-exclusive-all-registrants", "wear"},
+    {ReservationType::kExclusiveAccessAllRegistrants, "exclusive-access-all-registrants", "eaar"},
+};
+
+}  // namespace
+
+std::string_view TypeName(ReservationType type) {
+  for (const auto& entry : kTypeNames) {
+    if (entry.type == type) return entry.name;
+  }
+  return "none";
+}
+
+std::optional<ReservationType> ParseType(std::string_view text) {
+  std::string lower(text);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
+    return c == '_' ? '-' : static_cast<char>(std::tolower(c));
+  });
+  for (const auto& entry : kTypeNames) {
+    if (lower == entry.name || lower == entry.acronym ||
+        lower == std::to_string(static_cast<int>(entry.type))) {
+      return entry.type;
+    }
+  }
+  return std::nullopt;
+}
+
+bool IsAllRegistrants(ReservationType type) {
+  return type == ReservationType::kWriteExclusiveAllRegistrants ||
+         type == ReservationType::kExclusiveAccessAllRegistrants;
+}
+
+bool RegistrantsMayWrite(ReservationType type) {
+  return static_cast<int>(type) >= 3 && static_cast<int>(type) <= 6;
+}
+
+bool ReservationStatus::IsRegistered(Key key) const {
+  return std::any_of(registrants.begin(), registrants.end(),
+                     [key](const Registrant& r) { return r.key == key; });
+}
+
+std::optional<Key> ReservationStatus::HolderKey() const {
+  for (const auto& r : registrants) {
+    if (r.holds_reservation) return r.key;
+  }
+  return std::nullopt;
+}
+
+bool ReservationStatus::Holds(Key key) const {
+  if (type == ReservationType::kNone) return false;
+  if (IsAllRegistrants(type)) return IsRegistered(key);
+  return std::any_of(registrants.begin(), registrants.end(), [key](const Registrant& r) {
+    return r.key == key && r.holds_reservation;
+  });
+}
+
+bool Capabilities::Supports(ReservationType type) const {
+  if (!reservations || type == ReservationType::kNone) return false;
+  return (rescap >> static_cast<int>(type)) & 1;
+}
+
+std::string FormatKey(Key key) {
+  char text[19];
+  std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(key));
+  return text;
+}
+
+}  // namespace nvmepr

@@ -1,0 +1,77 @@
+#include "agent_spec.h"
+
+#include "version.h"
+
+namespace nvmepr {
+
+const char* const kFenceExitStatusText =
+    "0: success (for off: the target's key is gone from every device and a reservation protects each; "
+    "for status: the target is registered). 1: failure, timeout, refusal or invalid input. "
+    "2: status found the target unregistered on every device (off).";
+
+const AgentSpec& FenceAgentSpec() {
+  static const AgentSpec spec = [] {
+    AgentSpec s;
+    s.name = "fence_nvme_pr";
+    s.version = kVersion;
+    s.shortdesc = "Fence agent for NVMe persistent reservations";
+    s.longdesc =
+        "fence_nvme_pr cuts a node off shared NVMe namespaces by removing its reservation key with "
+        "preempt-and-abort; afterwards every write the node tries fails with a reservation conflict. "
+        "Each node registers its own key when it joins (unfencing, action on). A node whose own key is "
+        "not registered refuses to fence others. Keys come from pcmk_host_map (node:key) or are "
+        "derived from Corosync: FNV-1a of the cluster name in the high 32 bits, the nodeid in the low 32.";
+    s.vendor_url = "https://nvmexpress.org";
+    const std::vector<std::string> types = {
+        "auto", "write-exclusive", "exclusive-access", "write-exclusive-registrants-only",
+        "exclusive-access-registrants-only", "write-exclusive-all-registrants", "exclusive-access-all-registrants"};
+    s.params = {
+        Param("action", 'o', ParamType::kString, "", "[action]",
+              "Fencing action (on, off, status, list, list-status, monitor, validate-all, metadata, manpage)")
+            .Required(),
+        Param("plug", 'n', ParamType::kString, "", "[id]",
+              "Target: a key (with pcmk_host_map node:key) or a Corosync node name"),
+        Param("port", 0, ParamType::kString, "", "[id]", "Target (deprecated name of plug)").AliasOf("plug"),
+        Param("nodename", 0, ParamType::kString, "", "[nodename]", "Name of the target node, as Pacemaker sends it"),
+        Param("devices", 'd', ParamType::kString, "", "[devices]",
+              "NVMe namespaces, comma or space separated: /dev/nvmeXnY, /dev/disk/by-id/..., or cloud disk IDs d-xxxx")
+            .Required(),
+        Param("key", 'k', ParamType::kString, "", "[key]",
+              "This node's own key, 64-bit hex (default: saved at unfencing, else derived from Corosync)"),
+        Param("reservation_type", 't', ParamType::kSelect, "auto", "[type]",
+              "Reservation to create where none exists (auto: write-exclusive-all-registrants where supported, "
+              "else write-exclusive-registrants-only)")
+            .Choices(types),
+        Param("device_backend", 'b', ParamType::kSelect, "auto", "[backend]",
+              "How commands reach devices: NVMe passthrough, block-layer PR ioctls, or auto")
+            .Choices({"auto", "passthrough", "block"}),
+        Param("store_path", 's', ParamType::kString, "/run/fence_nvme_pr", "[path]",
+              "Directory for this node's saved key, device list and lock"),
+        Param("power_timeout", 0, ParamType::kSecond, "20", "[seconds]",
+              "Time limit for the whole action, however devices behave"),
+        Param("delay", 0, ParamType::kSecond, "0", "[seconds]", "Wait this long before fencing (off only)"),
+        Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log every device command on stderr"),
+        Param("debug_file", 'D', ParamType::kString, "", "[debugfile]", "Also write a debug log to this file"),
+        Param("quiet", 'q', ParamType::kBoolean, "0", "", "Log only errors on stderr"),
+        Param("version", 'V', ParamType::kBoolean, "", "", "Print the version and exit").CliOnly(),
+        Param("help", 'h', ParamType::kBoolean, "", "", "Print this help and exit").CliOnly(),
+    };
+    s.actions = {
+        Action("on", "Unfence: register this node's key on every device, create the reservation if none "
+                     "exists, read back.").OnTarget(),
+        Action("off", "Fence the target: preempt-and-abort its key on every device, read back."),
+        Action("reboot", "Same as off (fabric fencing cannot reboot).").Hidden(),
+        Action("status", "0 if the target's key is registered on some device, 2 if on none."),
+        Action("list", "Registered keys and the nodes they belong to."),
+        Action("list-status", "Registered keys, their nodes and 'on'."),
+        Action("monitor", "Check that every device answers and supports reservations."),
+        Action("metadata", "Print the metadata XML."),
+        Action("manpage", "Print the man page.").Hidden(),
+        Action("validate-all", "Check every parameter and device."),
+    };
+    return s;
+  }();
+  return spec;
+}
+
+}  // namespace nvmepr

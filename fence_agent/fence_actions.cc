@@ -1,0 +1,250 @@
+#include "fence_actions.h"
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <set>
+#include <thread>
+
+#include "agent_spec.h"
+#include "fencing.h"
+#include "keys.h"
+#include "metadata_writer.h"
+#include "state_store.h"
+
+namespace nvmepr {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Everything one action needs, resolved lazily so that e.g. metadata never
+// touches Corosync or devices.
+class ActionContext {
+ public:
+  ActionContext(const FenceOptions& options, FenceEnvironment& env)
+      : options_(options), env_(env), deadline_(Deadline::After(options.power_timeout)) {}
+
+  const FenceOptions& options() const { return options_; }
+  Deadline deadline() const { return deadline_; }
+  std::ostream& out() { return *env_.out; }
+
+  /// The Corosync view, read once; an error if Corosync cannot be asked.
+  Result<const ClusterMap*> Cluster() {
+    if (!cluster_) cluster_.emplace(env_.read_cluster(deadline_));
+    if (!*cluster_) return cluster_->error();
+    return &cluster_->value();
+  }
+
+  /// Who the action is about: plug, else nodename.
+  std::string TargetName() const { return options_.plug.empty() ? options_.nodename : options_.plug; }
+
+  /// The target's key. plug is a key when it differs from nodename (the
+  /// pcmk_host_map pattern: nodename=node2, plug=0x2b) or when no nodename is
+  /// given (command line); otherwise it names a Corosync node.
+  Result<Key> TargetKey() {
+    const std::string target = TargetName();
+    if (target.empty()) {
+      return Fail(ErrorKind::kInvalidArgument, "no target: give plug (a key or a node name) or nodename");
+    }
+    if (!options_.plug.empty() && options_.plug != options_.nodename) {
+      if (auto key = ParseKey(options_.plug)) return *key;
+    }
+    auto cluster = Cluster();
+    if (!cluster) return cluster.error();
+    return (*cluster)->KeyOfNode(target);
+  }
+
+  /// This node's key: key=, else the one saved at unfencing, else Corosync's.
+  Result<Key> OwnKey() {
+    if (options_.key) return *options_.key;
+    auto saved = StateStore(options_.store_path).Load();
+    if (saved && *saved) return (*saved)->key;
+    auto cluster = Cluster();
+    if (!cluster) {
+      return Fail(ErrorKind::kNotFound, "cannot tell this node's own key: give key=, unfence first, or run "
+                                        "under Corosync (" + cluster.error().message + ")");
+    }
+    return (*cluster)->LocalKey();
+  }
+
+  Result<DeviceList> OpenDevices() {
+    if (options_.devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given (devices=)");
+    DeviceList devices;
+    std::set<std::string> seen;
+    for (const auto& name : options_.devices) {
+      if (!seen.insert(name).second) {
+        return Fail(ErrorKind::kInvalidArgument, "device " + name + " is listed twice");
+      }
+      auto device = env_.open_device(name);
+      if (!device) return device.error();
+      devices.push_back(std::move(*device));
+    }
+    return devices;
+  }
+
+ private:
+  const FenceOptions& options_;
+  FenceEnvironment& env_;
+  Deadline deadline_;
+  std::optional<Result<ClusterMap>> cluster_;
+};
+
+long long MsSince(Clock::time_point start) {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - start).count();
+}
+
+int Failed(const std::string& action, const Error& error) {
+  spdlog::error("{}: {}", action, error.message);
+  return kExitFailure;
+}
+
+int DoOn(ActionContext& ctx) {
+  const auto start = Clock::now();
+  auto lock = StateStore(ctx.options().store_path).Lock(ctx.deadline());
+  if (!lock) return Failed("on", lock.error());
+  Result<Key> key = ctx.TargetName().empty() ? ctx.OwnKey() : ctx.TargetKey();
+  if (!key) return Failed("on", key.error());
+  if (ctx.options().key && *ctx.options().key != *key) {
+    return Failed("on", Fail(ErrorKind::kInvalidArgument,
+                             "key=" + FormatKey(*ctx.options().key) + " and the target's key " + FormatKey(*key) +
+                                 " differ; on registers the target's own key"));
+  }
+  auto devices = ctx.OpenDevices();
+  if (!devices) return Failed("on", devices.error());
+  if (auto r = Unfence(*devices, *key, ctx.options().reservation_type, ctx.deadline()); !r) {
+    return Failed("on", r.error());
+  }
+  if (auto r = StateStore(ctx.options().store_path).Save({*key, ctx.options().devices}); !r) {
+    return Failed("on", r.error());
+  }
+  spdlog::info("on: key {} registered and verified on {} device(s) in {} ms", FormatKey(*key), devices->size(),
+               MsSince(start));
+  return kExitSuccess;
+}
+
+// Fences the target. The delay runs before the context (and its deadline) is
+// made, so power_timeout bounds the fencing itself.
+int DoOff(ActionContext& ctx) {
+  const auto start = Clock::now();
+  auto lock = StateStore(ctx.options().store_path).Lock(ctx.deadline());
+  if (!lock) return Failed("off", lock.error());
+  auto victim = ctx.TargetKey();
+  if (!victim) return Failed("off", victim.error());
+  auto own = ctx.OwnKey();
+  if (!own) return Failed("off", own.error());
+  auto devices = ctx.OpenDevices();
+  if (!devices) return Failed("off", devices.error());
+  if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline()); !r) {
+    return Failed("off", r.error());
+  }
+  spdlog::info("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
+               FormatKey(*victim), devices->size(), MsSince(start));
+  return kExitSuccess;
+}
+
+int DoStatus(ActionContext& ctx) {
+  auto key = ctx.TargetKey();
+  if (!key) return Failed("status", key.error());
+  auto devices = ctx.OpenDevices();
+  if (!devices) return Failed("status", devices.error());
+  auto presence = FindKey(*devices, *key, ctx.deadline());
+  if (!presence) return Failed("status", presence.error());
+  const bool on = presence->registered_on > 0;
+  ctx.out() << "Status: " << (on ? "ON" : "OFF") << "\n";
+  spdlog::info("status: {} (key {}) registered on {} of {} device(s)", ctx.TargetName(), FormatKey(*key),
+               presence->registered_on, presence->devices);
+  return on ? kExitSuccess : kExitStatusOff;
+}
+
+// list / list-status: every registered key, with the node it belongs to where
+// Corosync can tell; "key,node" per line, as fence-agents print "plug,alias".
+int DoList(ActionContext& ctx, bool with_status) {
+  const char* action = with_status ? "list-status" : "list";
+  auto devices = ctx.OpenDevices();
+  if (!devices) return Failed(action, devices.error());
+  auto reports = ReadAll(*devices, ctx.deadline());
+  if (!reports) return Failed(action, reports.error());
+  std::vector<Key> keys;
+  for (const auto& report : *reports) {
+    for (const auto& r : report.registrants) {
+      if (std::find(keys.begin(), keys.end(), r.key) == keys.end()) keys.push_back(r.key);
+    }
+  }
+  auto cluster = ctx.Cluster();
+  for (Key key : keys) {
+    const ClusterNode* node = cluster ? (*cluster)->NodeWithKey(key) : nullptr;
+    ctx.out() << FormatKey(key) << "," << (node ? node->name : "");
+    if (with_status) ctx.out() << ",on";
+    ctx.out() << "\n";
+  }
+  spdlog::info("{}: {} key(s) registered on {} device(s)", action, keys.size(), devices->size());
+  return kExitSuccess;
+}
+
+int DoMonitor(ActionContext& ctx, const char* action) {
+  const auto start = Clock::now();
+  auto devices = ctx.OpenDevices();
+  if (!devices) return Failed(action, devices.error());
+  if (auto r = CheckSupport(*devices, ctx.options().reservation_type, ctx.deadline()); !r) {
+    return Failed(action, r.error());
+  }
+  spdlog::info("{}: {} device(s) answer and support reservations ({} ms)", action, devices->size(),
+               MsSince(start));
+  return kExitSuccess;
+}
+
+// validate-all checks what it can without changing anything: parameters
+// (already typed), keys that can be resolved, and every device.
+int DoValidate(ActionContext& ctx) {
+  if (!ctx.options().plug.empty() || !ctx.options().nodename.empty()) {
+    if (auto key = ctx.TargetKey(); !key) return Failed("validate-all", key.error());
+  }
+  if (ctx.options().key) {
+    if (auto saved = StateStore(ctx.options().store_path).Load(); saved && *saved && (*saved)->key != *ctx.options().key) {
+      spdlog::warn("validate-all: key={} differs from the key saved at unfencing ({})",
+                   FormatKey(*ctx.options().key), FormatKey((*saved)->key));
+    }
+  }
+  return DoMonitor(ctx, "validate-all");
+}
+
+}  // namespace
+
+FenceEnvironment LinuxFenceEnvironment(Backend backend) {
+  FenceEnvironment env;
+  env.open_device = [backend](const std::string& name) { return OpenLinuxDevice(name, backend); };
+  env.read_cluster = ReadClusterMap;
+  env.out = &std::cout;
+  return env;
+}
+
+int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
+  const std::string& action = options.action;
+  if (action == "metadata") {
+    *env.out << FenceAgentMetadata(FenceAgentSpec());
+    return kExitSuccess;
+  }
+  if (action == "manpage") {
+    *env.out << ManPage(FenceAgentSpec(), kFenceExitStatusText);
+    return kExitSuccess;
+  }
+  if ((action == "off" || action == "reboot") && options.delay.count() > 0) {
+    spdlog::info("off: waiting delay={} ms before fencing", options.delay.count());
+    std::this_thread::sleep_for(options.delay);
+  }
+  ActionContext ctx(options, env);
+  if (action == "on") return DoOn(ctx);
+  if (action == "off" || action == "reboot") return DoOff(ctx);
+  if (action == "status") return DoStatus(ctx);
+  if (action == "list") return DoList(ctx, false);
+  if (action == "list-status") return DoList(ctx, true);
+  if (action == "monitor") return DoMonitor(ctx, "monitor");
+  if (action == "validate-all") return DoValidate(ctx);
+  return Failed(action.empty() ? "fence_nvme_pr" : action,
+                Fail(ErrorKind::kInvalidArgument, action.empty() ? "no action given (action= or -o)"
+                                                                 : "action not implemented"));
+}
+
+}  // namespace nvmepr

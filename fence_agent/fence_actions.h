@@ -1,0 +1,30 @@
+// The fence agent's actions, on top of core/. Everything outside the process
+// (devices, Corosync, stdout) comes in through FenceEnvironment, so tests run
+// the same actions against in-memory namespaces.
+#pragma once
+
+#include <functional>
+#include <ostream>
+
+#include "corosync.h"
+#include "device_open.h"
+#include "fence_options.h"
+
+namespace nvmepr {
+
+/// Exit statuses of a fence agent.
+enum FenceExit { kExitSuccess = 0, kExitFailure = 1, kExitStatusOff = 2 };
+
+struct FenceEnvironment {
+  DeviceOpener open_device;
+  std::function<Result<ClusterMap>(Deadline)> read_cluster;
+  std::ostream* out;  ///< stdout: metadata, list, status
+};
+
+/// The real thing: Linux devices, corosync-cmapctl, std::cout.
+FenceEnvironment LinuxFenceEnvironment(Backend backend);
+
+/// Runs options.action and returns the exit status. Logs one summary line.
+int RunFenceAction(const FenceOptions& options, FenceEnvironment& env);
+
+}  // namespace nvmepr

@@ -1,0 +1,63 @@
+// fence_nvme_pr: parameters (stdin from Pacemaker, or the command line) ->
+// logging -> action -> exit status.
+#include <spdlog/spdlog.h>
+
+#include <exception>
+#include <iostream>
+
+#include "agent_spec.h"
+#include "fence_actions.h"
+#include "fence_options.h"
+#include "log.h"
+#include "param_parser.h"
+#include "version.h"
+
+namespace {
+
+int Run(int argc, char** argv) {
+  using namespace nvmepr;
+  const AgentSpec& spec = FenceAgentSpec();
+  SetUpLogging({spec.name, false, false, ""});
+
+  // Pacemaker runs fence agents with no arguments and parameters on stdin.
+  auto parsed = argc > 1 ? ParseCommandLine(argc, argv, spec) : ParseStdin(std::cin, spec);
+  if (!parsed) {
+    spdlog::error("{}", parsed.error().message);
+    return kExitFailure;
+  }
+  auto options = ToFenceOptions(*parsed);
+  if (!options) {
+    spdlog::error("{}", options.error().message);
+    return kExitFailure;
+  }
+  SetUpLogging({spec.name, options->verbose, options->quiet, options->debug_file});
+  for (const auto& warning : parsed->warnings) spdlog::warn("{}", warning);
+
+  if (options->help) {
+    std::cout << UsageText(spec) << "\nExit status: " << kFenceExitStatusText << "\n";
+    return kExitSuccess;
+  }
+  if (options->version) {
+    std::cout << spec.name << " " << kVersion << "\n";
+    return kExitSuccess;
+  }
+  FenceEnvironment env = LinuxFenceEnvironment(options->backend);
+  return RunFenceAction(*options, env);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    const int status = Run(argc, argv);
+    std::cout.flush();
+    // Worker threads stuck in a device past the deadline must not hold the
+    // exit status back: leave without running static destructors.
+    std::_Exit(status);
+  } catch (const std::exception& e) {
+    spdlog::error("fence_nvme_pr: unexpected error: {}", e.what());
+  } catch (...) {
+    spdlog::error("fence_nvme_pr: unexpected error");
+  }
+  std::_Exit(nvmepr::kExitFailure);
+}

@@ -1,0 +1,41 @@
+#include "keys.h"
+
+#include <gtest/gtest.h>
+
+namespace nvmepr {
+namespace {
+
+TEST(ParseKeyTest, AcceptsHexWithOrWithoutPrefixInAnyCase) {
+  EXPECT_EQ(*ParseKey("0x1a"), 0x1aU);
+  EXPECT_EQ(*ParseKey("0X1A"), 0x1aU);
+  EXPECT_EQ(*ParseKey("6C9D0001"), 0x6c9d0001U);
+  EXPECT_EQ(*ParseKey("ffffffffffffffff"), 0xffffffffffffffffULL);
+}
+
+TEST(ParseKeyTest, RefusesZeroEmptyTooLongAndNonHex) {
+  for (const char* bad : {"0", "0x0", "0000", "", "0x", "0x10000000000000000", "12g", " 1", "-1", "1 "}) {
+    auto key = ParseKey(bad);
+    ASSERT_FALSE(key) << bad;
+    EXPECT_EQ(key.error().kind, ErrorKind::kInvalidArgument);
+  }
+}
+
+TEST(DeriveKeyTest, ClusterHashHighNodeidLow) {
+  auto key = DeriveKey("mycluster", 3);
+  ASSERT_TRUE(key);
+  EXPECT_EQ(*key & 0xffffffffu, 3u);
+  EXPECT_EQ(*key >> 32, Fnv1a32("mycluster"));
+}
+
+TEST(DeriveKeyTest, DiffersAcrossClustersAndRefusesNodeidZero) {
+  EXPECT_NE(*DeriveKey("a", 1), *DeriveKey("b", 1));
+  EXPECT_FALSE(DeriveKey("a", 0));
+}
+
+TEST(Fnv1aTest, KnownVectors) {
+  EXPECT_EQ(Fnv1a32(""), 0x811c9dc5u);
+  EXPECT_EQ(Fnv1a32("a"), 0xe40c292cu);
+}
+
+}  // namespace
+}  // namespace nvmepr
