@@ -49,7 +49,9 @@ class ActionContext {
       return Fail(ErrorKind::kInvalidArgument, "no target: give plug (a key or a node name) or nodename");
     }
     if (!options_.plug.empty() && options_.plug != options_.nodename) {
-      if (auto key = ParseKey(options_.plug)) return *key;
+      auto key = ParseKey(options_.plug);
+      const bool looks_like_key = options_.plug.rfind("0x", 0) == 0 || options_.plug.rfind("0X", 0) == 0;
+      if (key || looks_like_key) return key;
     }
     auto cluster = Cluster();
     if (!cluster) return cluster.error();
@@ -130,12 +132,12 @@ int DoOff(ActionContext& ctx) {
   const auto start = Clock::now();
   auto lock = StateStore(ctx.options().store_path).Lock(ctx.deadline());
   if (!lock) return Failed("off", lock.error());
+  auto devices = ctx.OpenDevices();
+  if (!devices) return Failed("off", devices.error());
   auto victim = ctx.TargetKey();
   if (!victim) return Failed("off", victim.error());
   auto own = ctx.OwnKey();
   if (!own) return Failed("off", own.error());
-  auto devices = ctx.OpenDevices();
-  if (!devices) return Failed("off", devices.error());
   if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline()); !r) {
     return Failed("off", r.error());
   }
@@ -196,11 +198,9 @@ int DoMonitor(ActionContext& ctx, const char* action) {
 }
 
 // validate-all checks what it can without changing anything: parameters
-// (already typed), keys that can be resolved, and every device.
+// (already typed when we get here) and every device. It does not resolve a
+// target: Pacemaker and pcs validate with a made-up nodename ("node1").
 int DoValidate(ActionContext& ctx) {
-  if (!ctx.options().plug.empty() || !ctx.options().nodename.empty()) {
-    if (auto key = ctx.TargetKey(); !key) return Failed("validate-all", key.error());
-  }
   if (ctx.options().key) {
     if (auto saved = StateStore(ctx.options().store_path).Load(); saved && *saved && (*saved)->key != *ctx.options().key) {
       spdlog::warn("validate-all: key={} differs from the key saved at unfencing ({})",

@@ -40,6 +40,10 @@ Result<std::string> CanonicalAction(const std::string& action) {
   std::string best;
   std::size_t best_distance = 3;
   for (const auto& a : spec.actions) {
+    if (!lower.empty() && a.name.rfind(lower, 0) == 0) {
+      best = a.name;
+      break;
+    }
     const std::size_t d = EditDistance(lower, a.name);
     if (d < best_distance) best_distance = d, best = a.name;
   }

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# The whole test suite from a clean clone: installs what is missing, builds
+# the project twice (release, and ASan+UBSan for the unit tests), and runs
+# every CTest test: unit tests in both builds, then the VM tests that drive
+# the real agent against real kernel NVMe reservations.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+jobs=$(nproc)
+
+packaging/install-deps.sh test
+
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build -j "$jobs"
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
+cmake --build build-asan -j "$jobs" --target unit_tests
+
+echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer)"
+ctest --test-dir build-asan -L unit --output-on-failure -j "$jobs"
+echo "== all tests (unit, vm)"
+ctest --test-dir build --output-on-failure

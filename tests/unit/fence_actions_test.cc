@@ -1,0 +1,134 @@
+// The agent's actions end to end, with parameters as Pacemaker sends them and
+// in-memory namespaces behind the device names.
+#include "fence_actions.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "agent_spec.h"
+#include "keys.h"
+#include "model_fixture.h"
+
+namespace nvmepr {
+namespace {
+
+using testing::SharedDisks;
+
+class FenceActionsTest : public ::testing::Test {
+ protected:
+  FenceActionsTest() : disks_(3, 2) {
+    char pattern[] = "/tmp/fence_actions_test.XXXXXX";
+    dir_ = ::mkdtemp(pattern);
+  }
+  ~FenceActionsTest() override { std::filesystem::remove_all(dir_); }
+
+  // Runs `stdin_text` as node `host` would: its own devices, its own store.
+  int Run(int host, const std::string& stdin_text, std::string* out = nullptr) {
+    // Pacemaker's last value wins: the test's own lines can override these.
+    std::istringstream in("devices=/dev/disk0,/dev/disk1\nstore_path=" + dir_ + "/node" + std::to_string(host) +
+                          "\n" + stdin_text + "\n");
+    auto parsed = ParseStdin(in, FenceAgentSpec());
+    EXPECT_TRUE(parsed) << parsed.error().message;
+    auto options = ToFenceOptions(*parsed);
+    EXPECT_TRUE(options) << options.error().message;
+    std::ostringstream stdout_text;
+    FenceEnvironment env;
+    env.open_device = [this, host](const std::string& name) -> Result<DevicePtr> {
+      for (int n = 0; n < disks_.namespaces(); ++n) {
+        if (name == "/dev/disk" + std::to_string(n)) return disks_.Devices(host)[n];
+      }
+      return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
+    };
+    env.read_cluster = [host](Deadline) -> Result<ClusterMap> {
+      ClusterMap map;
+      map.cluster_name = "test";
+      map.local_nodeid = host;
+      for (std::uint32_t id = 1; id <= 3; ++id) map.nodes.push_back({id, "node" + std::to_string(id), ""});
+      return map;
+    };
+    env.out = &stdout_text;
+    const int status = RunFenceAction(*options, env);
+    if (out) *out = stdout_text.str();
+    return status;
+  }
+
+  static std::string HostMap(int h) { return "0x" + std::to_string(h); }
+
+  SharedDisks disks_;
+  std::string dir_;
+};
+
+TEST_F(FenceActionsTest, HostMapFlow_UnfenceFenceStatus) {
+  for (int h = 1; h <= 3; ++h) {
+    ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nport=" + HostMap(h)), 0);
+  }
+  EXPECT_EQ(Run(1, "action=status\nnodename=node2\nport=0x2"), kExitSuccess);
+  EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x2"), kExitSuccess);
+  EXPECT_FALSE(disks_.CanWriteAnywhere(2));
+  EXPECT_EQ(Run(1, "action=status\nnodename=node2\nport=0x2"), kExitStatusOff);
+  EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x2"), kExitSuccess);
+}
+
+TEST_F(FenceActionsTest, FencedNodeRefusesToFenceTheSurvivor) {
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node1\nplug=" + HostMap(h)), 0);
+  ASSERT_EQ(Run(1, "action=off\nnodename=node2\nplug=0x2"), kExitSuccess);
+  EXPECT_EQ(Run(2, "action=off\nnodename=node1\nplug=0x1"), kExitFailure);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(1));
+}
+
+TEST_F(FenceActionsTest, CorosyncDerivedKeysWithoutHostMap) {
+  for (int h = 1; h <= 3; ++h) {
+    ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h)), 0);
+  }
+  EXPECT_EQ(*disks_.Namespace(0).KeyOf("node3"), *DeriveKey("test", 3));
+  ASSERT_EQ(Run(2, "action=off\nnodename=node3"), kExitSuccess);
+  EXPECT_FALSE(disks_.CanWriteAnywhere(3));
+  EXPECT_EQ(Run(2, "action=off\nnodename=node9"), kExitFailure);  // not in the nodelist
+}
+
+TEST_F(FenceActionsTest, ListNamesNodesOfDerivedKeys) {
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h)), 0);
+  std::string out;
+  ASSERT_EQ(Run(1, "action=list", &out), 0);
+  EXPECT_NE(out.find(FormatKey(*DeriveKey("test", 1)) + ",node1\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(FormatKey(*DeriveKey("test", 2)) + ",node2\n"), std::string::npos) << out;
+  ASSERT_EQ(Run(1, "action=list-status", &out), 0);
+  EXPECT_NE(out.find(",node2,on\n"), std::string::npos) << out;
+}
+
+TEST_F(FenceActionsTest, OffUsesTheKeySavedAtUnfencing) {
+  ASSERT_EQ(Run(1, "action=on\nplug=0xabc"), 0);
+  ASSERT_EQ(Run(2, "action=on\nplug=0xdef"), 0);
+  EXPECT_EQ(Run(1, "action=off\nplug=0xdef"), kExitSuccess);
+  EXPECT_FALSE(disks_.CanWriteAnywhere(2));
+}
+
+TEST_F(FenceActionsTest, MonitorAndValidateTouchEveryDevice) {
+  EXPECT_EQ(Run(1, "action=monitor"), kExitSuccess);
+  EXPECT_EQ(Run(1, "action=validate-all\nnodename=node1"), kExitSuccess);
+  disks_.View(1, 1).faults.unreachable = true;
+  EXPECT_EQ(Run(1, "action=monitor"), kExitFailure);
+  EXPECT_EQ(Run(1, "action=validate-all"), kExitFailure);
+}
+
+TEST_F(FenceActionsTest, MissingDeviceFails) {
+  EXPECT_EQ(Run(1, "action=monitor\ndevices=/dev/nope"), kExitFailure);
+}
+
+TEST_F(FenceActionsTest, MetadataNeedsNoDevices) {
+  std::string out;
+  ASSERT_EQ(Run(1, "action=metadata", &out), 0);
+  EXPECT_NE(out.find("<resource-agent name=\"fence_nvme_pr\""), std::string::npos);
+}
+
+TEST_F(FenceActionsTest, MissingActionOrTargetFails) {
+  EXPECT_EQ(Run(1, ""), kExitFailure);
+  EXPECT_EQ(Run(1, "action=off"), kExitFailure);
+  EXPECT_EQ(Run(1, "action=status"), kExitFailure);
+}
+
+}  // namespace
+}  // namespace nvmepr
