@@ -68,17 +68,46 @@ Result<void> CreateReservationIfNone(Device& device, const ReservationStatus& st
   return {};
 }
 
-Result<void> UnfenceOne(Device& device, Key own, ReservationType requested, Deadline deadline) {
+std::size_t CopiesOf(const ReservationStatus& status, Key key) {
+  return static_cast<std::size_t>(std::count_if(status.registrants.begin(), status.registrants.end(),
+                                                [key](const Registrant& r) { return r.key == key; }));
+}
+
+Error KeyInUse(const Device& device, Key own) {
+  return Fail(ErrorKind::kInvalidArgument, device.name() + ": key " + FormatKey(own) +
+                                               " is registered by another host: every node needs its own key");
+}
+
+// Registers `own` for this host. Keys are matched by value, so a key another
+// host already uses must never be registered twice: a conflict with the key
+// already present means it is not ours; a registration that leaves two
+// copies is undone at once.
+Result<void> RegisterOwnKey(Device& device, Key own, Deadline deadline) {
+  auto before = device.Report(deadline);
+  if (!before) return before.error();
   auto registered = device.Register({RegisterAction::kRegister, 0, own, false}, deadline);
-  if (!registered && registered.error().kind == ErrorKind::kReservationConflict) {
-    // This host is registered with another key (a stale one): replace it.
-    spdlog::debug("{}: this host holds another key; replacing it with {}", device.name(), FormatKey(own));
-    registered = device.Register({RegisterAction::kReplace, 0, own, true}, deadline);
-  }
   spdlog::debug("{}: register {}: {}", device.name(), FormatKey(own),
                 registered ? "ok" : registered.error().message);
+  if (!registered && registered.error().kind == ErrorKind::kReservationConflict) {
+    // This host holds another key. If ours is on the device it is someone else's.
+    if (CopiesOf(*before, own) > 0) return KeyInUse(device, own);
+    spdlog::info("{}: this host holds a stale key; replacing it with {}", device.name(), FormatKey(own));
+    registered = device.Register({RegisterAction::kReplace, 0, own, true}, deadline);
+  }
   if (!registered) return registered;
+  auto after = device.Report(deadline);
+  if (!after) return after.error();
+  if (CopiesOf(*after, own) > 1) {
+    auto undone = device.Register({RegisterAction::kUnregister, own, 0, false}, deadline);
+    spdlog::debug("{}: unregister duplicate {}: {}", device.name(), FormatKey(own),
+                  undone ? "ok" : undone.error().message);
+    return KeyInUse(device, own);
+  }
+  return {};
+}
 
+Result<void> UnfenceOne(Device& device, Key own, ReservationType requested, Deadline deadline) {
+  if (auto registered = RegisterOwnKey(device, own, deadline); !registered) return registered;
   auto status = device.Report(deadline);
   if (!status) return status.error();
   if (auto created = CreateReservationIfNone(device, *status, own, requested, deadline); !created) {
@@ -91,17 +120,10 @@ Result<void> UnfenceOne(Device& device, Key own, ReservationType requested, Dead
     spdlog::warn("{}: keeping the existing {} reservation (reservation_type asks for {})",
                  device.name(), TypeName(status->type), TypeName(requested));
   }
-
-  const auto copies = std::count_if(status->registrants.begin(), status->registrants.end(),
-                                    [own](const Registrant& r) { return r.key == own; });
-  if (copies == 0) {
+  if (CopiesOf(*status, own) != 1) {
     return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) +
-                                              " is not registered after registering it");
-  }
-  if (copies > 1) {
-    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) + " is registered by " +
-                                              std::to_string(copies) +
-                                              " hosts: every node needs its own key");
+                                              " is registered " + std::to_string(CopiesOf(*status, own)) +
+                                              " times after registering it");
   }
   if (status->type == ReservationType::kNone) {
     return Fail(ErrorKind::kVerifyFailed, device.name() + ": no reservation after acquiring one");

@@ -56,7 +56,16 @@ TEST(UnfenceTest, RefusesAKeyAnotherHostAlreadyUses) {
   ASSERT_TRUE(Unfence(disks.Devices(1), 0x1, kAuto, Far()));
   auto r = Unfence(disks.Devices(2), 0x1, kAuto, Far());
   ASSERT_FALSE(r);
-  EXPECT_NE(r.error().message.find("registered by 2 hosts"), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("registered by another host"), std::string::npos) << r.error().message;
+  EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u);  // the duplicate was undone
+}
+
+TEST(UnfenceTest, NeverReplacesItsKeyWithOneAnotherHostUses) {
+  SharedDisks disks(2, 1);
+  UnfenceAll(disks, 2);
+  auto r = Unfence(disks.Devices(2), 0x1, kAuto, Far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(*disks.Namespace(0).KeyOf("node2"), 0x2u);  // node2 kept its own key
 }
 
 TEST(UnfenceTest, AutoFallsBackToRegistrantsOnlyWithoutAllRegistrantsSupport) {

@@ -1,0 +1,40 @@
+#!/bin/bash
+# Scenario 4: two nodes fence each other at the same instant, 20 rounds, on
+# three namespaces. Each round exactly one wins, the loser cannot write
+# anywhere, the winner writes everywhere: nobody is fenced by a node that had
+# already been fenced, and the devices never end up split between them.
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/lib.sh"
+fence_enter_vm "$HERE/race.sh" "${1:-}" 400
+AGENT=$1
+
+setup_cluster 2 3
+DEV=$(devices)
+rounds=20 clean=0
+for ((round = 1; round <= rounds; round++)); do
+    for n in 1 2; do agent "node$n" -q -o on -n "0x$n" -d "$DEV" || fnp_fail "round $round: node$n unfences"; done
+    # Both start together: each blocks opening the same FIFO until it is
+    # opened for writing; one write releases both (one reads it, one EOF).
+    fifo=$(mktemp -u); mkfifo "$fifo"
+    (read -r _ <"$fifo"; agent node1 -q -o off -n 0x2 -d "$DEV"; echo $? >/tmp/rc1) &
+    (read -r _ <"$fifo"; agent node2 -q -o off -n 0x1 -d "$DEV"; echo $? >/tmp/rc2) &
+    sleep 0.3
+    echo go >"$fifo"
+    wait
+    rm -f "$fifo"
+    rc1=$(</tmp/rc1) rc2=$(</tmp/rc2)
+    if [[ $rc1 == 0 && $rc2 != 0 ]]; then winner=1 loser=2
+    elif [[ $rc2 == 0 && $rc1 != 0 ]]; then winner=2 loser=1
+    else fnp_fail "round $round: exit codes $rc1 and $rc2, want exactly one 0"; continue; fi
+    w=$(write_results "node$winner") l=$(write_results "node$loser")
+    if [[ $w == "$(all_of 0 3)" && $l == "$(all_of 2 3)" ]]; then
+        clean=$((clean + 1))
+        echo "round $round: node$winner won; node$loser cannot write ($l)"
+    else
+        fnp_fail "round $round: winner node$winner writes '$w' (want all 0), loser node$loser '$l' (want all 2)"
+    fi
+    on "node$loser" rm -rf /run/fence_nvme_pr
+done
+fnp_check_eq "every round had exactly one winner and a clean cut" "$rounds" "$clean"
+fnp_summary

@@ -1,0 +1,27 @@
+#!/bin/bash
+# Scenario 6: 16 hosts (the cloud multi-attach limit) on 8 namespaces; one
+# node fences another on all of them; only the victim loses write access.
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/lib.sh"
+fence_enter_vm "$HERE/scale.sh" "${1:-}" 400
+AGENT=$1
+
+setup_cluster 16 8
+DEV=$(devices)
+for n in $(seq 1 16); do
+    agent "node$n" -q -o on -n "$(printf '0x%x' "$n")" -d "$DEV" || fnp_fail "node$n unfences"
+done
+fnp_check_eq "16 keys on namespace 8" 16 "$(fnp_resv_keys "$("$FNP_NVMET" dev host1 8)" | wc -l)"
+start=$(now_ms)
+fnp_check_rc 0 "node3 fences node11 on 8 namespaces" agent node3 -o off -n 0xb -d "$DEV"
+echo "TIMING: off of 1 of 16 hosts on 8 namespaces took $(($(now_ms) - start)) ms"
+fnp_check_eq "node11 cannot write anywhere" "$(all_of 2 8)" "$(write_results node11)"
+for n in 1 3 16; do
+    fnp_check_eq "node$n still writes everywhere" "$(all_of 0 8)" "$(write_results "node$n")"
+done
+for k in 1 4 8; do
+    fnp_check "node11's key is gone from namespace $k" key_absent "$k" 0xb
+done
+fnp_check_eq "15 keys remain on namespace 8" 15 "$(fnp_resv_keys "$("$FNP_NVMET" dev host1 8)" | wc -l)"
+fnp_summary
