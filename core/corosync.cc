@@ -1,5 +1,6 @@
 #include "corosync.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,18 +36,39 @@ std::optional<std::uint32_t> ParseU32(std::string_view text) {
   return value;
 }
 
+bool IsAddress(std::string_view text) {
+  const std::string copy(text);
+  unsigned char buffer[sizeof(in6_addr)];
+  return ::inet_pton(AF_INET, copy.c_str(), buffer) == 1 || ::inet_pton(AF_INET6, copy.c_str(), buffer) == 1;
+}
+
 }  // namespace
 
 const ClusterNode* ClusterMap::FindNode(std::string_view name) const {
+  if (name.empty()) return nullptr;
   for (const auto& node : nodes) {
-    if (node.name == name || node.ring0_addr == name) return &node;
+    if ((!node.name.empty() && node.name == name) || (!node.ring0_addr.empty() && node.ring0_addr == name)) {
+      return &node;
+    }
   }
-  // Pacemaker may know a node by its short host name.
+  // Pacemaker may know a node by its short host name while Corosync has the
+  // fully qualified one, or the other way round. Only that case, never for
+  // addresses, and only when exactly one node fits: fencing the wrong node
+  // is worse than failing.
+  if (IsAddress(name)) return nullptr;
+  const ClusterNode* found = nullptr;
   for (const auto& node : nodes) {
-    const std::string_view full = node.name.empty() ? node.ring0_addr : node.name;
-    if (full.substr(0, full.find('.')) == name.substr(0, name.find('.'))) return &node;
+    if (node.name.empty() || IsAddress(node.name)) continue;
+    const bool name_short = name.find('.') == std::string_view::npos;
+    const bool node_short = node.name.find('.') == std::string::npos;
+    if (name_short == node_short) continue;
+    const std::string_view a = name.substr(0, name.find('.'));
+    const std::string_view b = std::string_view(node.name).substr(0, node.name.find('.'));
+    if (a != b) continue;
+    if (found != nullptr) return nullptr;  // ambiguous
+    found = &node;
   }
-  return nullptr;
+  return found;
 }
 
 Result<Key> ClusterMap::KeyOfNode(std::string_view name) const {

@@ -56,7 +56,9 @@ Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
 
 }  // namespace
 
-std::optional<Backend> ParseBackend(std::string_view text) {
+std::optional<Backend> ParseBackend(std::string_view input) {
+  std::string text(input);
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
   if (text == "auto") return Backend::kAuto;
   if (text == "passthrough") return Backend::kPassthrough;
   if (text == "block") return Backend::kBlock;
@@ -67,7 +69,7 @@ Result<std::string> ExpandDeviceName(const std::string& name) {
   // A disk ID as the cloud console shows it: "d-" and lower-case alphanumerics.
   const std::string_view id = std::string_view(name).substr(std::min<std::size_t>(2, name.size()));
   if (StartsWith(name, "d-") && !id.empty() &&
-      std::all_of(id.begin(), id.end(), [](char c) { return std::islower(c) || std::isdigit(c); })) {
+      std::all_of(id.begin(), id.end(), [](unsigned char c) { return std::islower(c) || std::isdigit(c); })) {
     return "/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_" + std::string(id);
   }
   if (!name.empty() && name[0] == '/') return name;

@@ -56,12 +56,26 @@ const ActionSpec* AgentSpec::FindAction(const std::string& name) const {
   return nullptr;
 }
 
+// Reads one line, but never more than `limit` characters of it: a hostile
+// line without a newline must not be read whole. False at the end of input.
+bool ReadBoundedLine(std::istream& in, std::string& line, std::size_t limit) {
+  line.clear();
+  std::streambuf* buffer = in.rdbuf();
+  for (;;) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) return !line.empty();
+    if (c == '\n') return true;
+    line.push_back(static_cast<char>(c));
+    if (line.size() > limit) return true;
+  }
+}
+
 Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
   ParsedParams parsed;
   std::string line;
   std::size_t total = 0;
   int number = 0;
-  while (std::getline(in, line)) {
+  while (ReadBoundedLine(in, line, kMaxStdinLine)) {
     ++number;
     total += line.size() + 1;
     if (line.size() > kMaxStdinLine || total > kMaxStdinTotal) {
@@ -89,7 +103,6 @@ Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
     }
     Store(parsed, spec, *param, value);
   }
-  if (in.bad()) return Fail(ErrorKind::kIo, "reading stdin failed");
   return parsed;
 }
 
@@ -106,7 +119,13 @@ Result<ParsedParams> ParseCommandLine(int argc, const char* const argv[], const 
   }
   po::variables_map vm;
   try {
-    po::store(po::command_line_parser(argc, argv).options(options).run(), vm);
+    // An empty positional description makes stray words an error instead
+    // of silently dropped ("-o off node2" must not fence without a target).
+    po::store(po::command_line_parser(argc, argv)
+                  .options(options)
+                  .positional(po::positional_options_description())
+                  .run(),
+              vm);
   } catch (const po::error& e) {
     return Fail(ErrorKind::kInvalidArgument, std::string(e.what()) + " (see --help)");
   }

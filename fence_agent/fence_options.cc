@@ -25,11 +25,15 @@ std::size_t EditDistance(const std::string& a, const std::string& b) {
   return row[b.size()];
 }
 
+std::string Lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  return text;
+}
+
 }  // namespace
 
 Result<std::string> CanonicalAction(const std::string& action) {
-  std::string lower = action;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::string lower = Lower(action);
   if (lower == "meta-data") lower = "metadata";
   if (lower == "enable") lower = "on";
   if (lower == "disable") lower = "off";
@@ -83,13 +87,13 @@ Result<FenceOptions> ToFenceOptions(const ParsedParams& params) {
     if (!key) return Fail(ErrorKind::kInvalidArgument, "key: " + key.error().message);
     options.key = *key;
   }
-  if (const std::string* v = get("reservation_type"); v && *v != "auto" && !v->empty()) {
+  if (const std::string* v = get("reservation_type"); v && !v->empty()) {
     auto type = ParseType(*v);
-    if (!type) {
+    if (!type && Lower(*v) != "auto") {
       return Fail(ErrorKind::kInvalidArgument,
                   "reservation_type='" + v->substr(0, 40) + "': expected auto or one of the six NVMe types, e.g. write-exclusive-all-registrants");
     }
-    options.reservation_type = *type;
+    options.reservation_type = type.value_or(ReservationType::kNone);
   }
   if (const std::string* v = get("device_backend"); v && !v->empty()) {
     auto backend = ParseBackend(*v);
