@@ -74,14 +74,17 @@ key_absent() { ! fnp_has_key "$("$FNP_NVMET" dev host1 "$1")" "$2"; }
 rtype() { fnp_resv_rtype "$("$FNP_NVMET" dev host1 "$1")"; }
 
 # Every namespace: can NODE write to it? "0 0 2" = two yes, one conflict.
+# One process in the node for all namespaces: under emulation every exec counts.
 write_results() {
-    local node=$1 k out=()
-    for ((k = 1; k <= NAMESPACES; k++)); do
-        local rc=0
-        write "$node" "$k" 100 "$node" || rc=$?
-        out+=("$rc")
-    done
-    echo "${out[*]}"
+    on "$1" bash -c '
+        source "$1"; node=$2 n=$3 out=()
+        for ((k = 1; k <= n; k++)); do
+            d=/dev/data-disk; ((k > 1)) && d=/dev/data-disk$k
+            if [[ ! -b $d ]]; then out+=(1); continue; fi
+            rc=0; fnp_write_block "$d" 100 "$node" 2>/dev/null || rc=$?
+            out+=("$rc")
+        done
+        echo "${out[*]}"' _ "$FNP_LIB" "$1" "$NAMESPACES"
 }
 all_of() { local v=$1 n=$2 out=() i; for ((i = 0; i < n; i++)); do out+=("$v"); done; echo "${out[*]}"; }
 

@@ -13,7 +13,9 @@ setup_cluster 2 3
 DEV=$(devices)
 rounds=20 clean=0
 for ((round = 1; round <= rounds; round++)); do
-    for n in 1 2; do agent "node$n" -q -o on -n "0x$n" -d "$DEV" || fnp_fail "round $round: node$n unfences"; done
+    agent node1 -q -o on -n 0x1 -d "$DEV" & p1=$!
+    agent node2 -q -o on -n 0x2 -d "$DEV" || fnp_fail "round $round: node2 unfences"
+    wait "$p1" || fnp_fail "round $round: node1 unfences"
     # Both start together: each blocks opening the same FIFO until it is
     # opened for writing; one write releases both (one reads it, one EOF).
     fifo=$(mktemp -u); mkfifo "$fifo"
