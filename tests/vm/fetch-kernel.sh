@@ -1,0 +1,263 @@
+#!/bin/bash
+# fetch-kernel.sh - download and cache a Debian unstable kernel for the VM test bed.
+#
+# Usage: fetch-kernel.sh [--refresh]
+#
+# Prints the kernel directory on stdout (last line), e.g.
+#   /var/cache/fence-nvme-pr/kernel/7.2.13+deb14-amd64
+# which holds: vmlinuz, lib/modules/<kver>/ (full module tree, depmod'ed),
+# kver (the kernel release) and packages (the .deb versions used).
+#
+# The kernel comes from Debian *unstable* because nvmet reservation support
+# needs Linux >= 6.13. It is fetched with a private apt configuration (own
+# sources, lists, cache and an empty dpkg status) so the machine's apt setup
+# is never touched: adding unstable to the system sources would upgrade libc.
+#
+# Once a kernel is cached, later runs use it without any network access.
+# --refresh checks the mirror for a newer kernel.
+#
+# Environment:
+#   FENCE_NVME_PR_CACHE   cache root (default /var/cache/fence-nvme-pr)
+#   FENCE_NVME_PR_MIRROR  Debian mirror URI (default: read from apt sources)
+#   FENCE_NVME_PR_FLAVOUR kernel flavour (default amd64)
+#
+# Exit: 0 ok; 1 download/unpack failure (one "fetch-kernel: ERROR:" line).
+set -euo pipefail
+
+readonly PROG=fetch-kernel
+readonly CACHE=${FENCE_NVME_PR_CACHE:-/var/cache/fence-nvme-pr}
+readonly FLAVOUR=${FENCE_NVME_PR_FLAVOUR:-amd64}
+readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+# Print the cached kernel dir if a complete one exists.
+cached_kernel() {
+    local dir="$CACHE/kernel/current"
+    [[ -f $dir/complete && -f $dir/vmlinuz ]] || return 1
+    readlink -f "$dir"
+}
+
+# Print the URI of the main Debian archive from the machine's apt sources
+# (deb822 *.sources first, then one-line sources.list files). Security and
+# non-http(s) entries are skipped: they do not carry the unstable suite.
+find_mirror() {
+    if [[ -n ${FENCE_NVME_PR_MIRROR:-} ]]; then
+        printf '%s\n' "$FENCE_NVME_PR_MIRROR"
+        return 0
+    fi
+    local f uri
+    shopt -s nullglob
+    for f in /etc/apt/sources.list.d/*.sources; do
+        uri=$(awk '
+            function flush() {
+                if (types ~ /(^| )deb( |$)/ && enabled != "no" && uris != "" &&
+                    suites !~ /-security/ && !found) {
+                    n = split(uris, u, " ")
+                    for (i = 1; i <= n; i++)
+                        if (u[i] ~ /^https?:\/\// && u[i] !~ /security/) { print u[i]; found = 1; break }
+                }
+                types = uris = suites = enabled = ""
+            }
+            /^[ \t]*#/ { next }
+            /^[ \t]*$/ { flush(); next }
+            {
+                line = $0; key = tolower(line); sub(/:.*/, "", key)
+                val = line; sub(/^[^:]*:[ \t]*/, "", val)
+                if (key == "types") types = val
+                else if (key == "uris") uris = val
+                else if (key == "suites") suites = val
+                else if (key == "enabled") enabled = tolower(val)
+            }
+            END { flush() }' "$f")
+        if [[ -n $uri ]]; then printf '%s\n' "$uri"; return 0; fi
+    done
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [[ -f $f ]] || continue
+        # deb [options] URI suite components...
+        uri=$(awk '$1 == "deb" {
+                i = 2
+                if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
+                if ($i ~ /^https?:\/\// && $i !~ /security/ && $(i+1) !~ /-security/) { print $i; exit }
+            }' "$f")
+        if [[ -n $uri ]]; then printf '%s\n' "$uri"; return 0; fi
+    done
+    return 1
+}
+
+# Write a private apt configuration under $1 that only knows unstable.
+write_apt_config() {
+    local root=$1 mirror=$2
+    mkdir -p "$root"/{etc/apt.conf.d,etc/preferences.d,etc/trusted.gpg.d,lists/partial,cache/archives/partial,state}
+    printf 'deb [signed-by=%s] %s unstable main\n' "$KEYRING" "$mirror" >"$root/etc/sources.list"
+    # Check-Valid-Until is off because mirrors serving a frozen snapshot carry
+    # an expired Release date; signatures are still checked with the keyring.
+    cat >"$root/apt.conf" <<EOF
+Dir::Etc "$root/etc";
+Dir::Etc::sourcelist "$root/etc/sources.list";
+Dir::Etc::sourceparts "-";
+Dir::Etc::parts "$root/etc/apt.conf.d";
+Dir::Etc::preferencesparts "$root/etc/preferences.d";
+Dir::Etc::trustedparts "$root/etc/trusted.gpg.d";
+Dir::State "$root/state";
+Dir::State::lists "$root/lists";
+Dir::State::status "/dev/null";
+Dir::Cache "$root/cache";
+APT::Architecture "amd64";
+APT::Architectures { "amd64"; };
+APT::Sandbox::User "root";
+Acquire::Languages "none";
+Acquire::Check-Valid-Until "false";
+Acquire::Retries "3";
+EOF
+}
+
+# First error or warning line of apt log $1, for a one-line diagnosis.
+apt_error() {
+    grep -m1 -E '^(E|W):' "$1" 2>/dev/null || grep -m1 '^Err' "$1" 2>/dev/null ||
+        echo "linux-image-$FLAVOUR not in the index"
+}
+
+# apt-get/apt-cache with the private configuration.
+papt() { APT_CONFIG="$APT_ROOT/apt.conf" "$@"; }
+
+# Print the package names of a package's Depends, first alternative only.
+depends_of() {
+    papt apt-cache show --no-all-versions "$1" 2>/dev/null |
+        sed -n 's/^Depends: //p' | tr ',' '\n' |
+        sed -e 's/|.*//' -e 's/(.*)//' -e 's/[[:space:]]//g' | sed '/^$/d'
+}
+
+# Resolve linux-image-$FLAVOUR to the versioned packages holding the kernel
+# image, modules and module metadata (layout changed over time: 7.x splits
+# linux-image-X into linux-binary-X, linux-modules-X and linux-base-X).
+resolve_packages() {
+    local image dep
+    image=$(depends_of "linux-image-$FLAVOUR" | grep -m1 '^linux-image-') ||
+        die "linux-image-$FLAVOUR not found in unstable on $MIRROR"
+    printf '%s\n' "$image"
+    for dep in $(depends_of "$image"); do
+        case $dep in
+            linux-binary-*|linux-modules-*|linux-base-*|linux-image-*) printf '%s\n' "$dep" ;;
+        esac
+    done
+}
+
+# Unpack the .debs in $1 into $2 and lay the result out as a kernel dir.
+unpack() {
+    local debs=$1 out=$2 root deb d kver moddir
+    root=$out/.unpacked
+    mkdir -p "$root"
+    for deb in "$debs"/*.deb; do
+        dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
+    done
+    # Merged-/usr packages use usr/lib/modules, older ones lib/modules.
+    moddir=
+    for d in "$root"/usr/lib/modules/* "$root"/lib/modules/*; do
+        if [[ -d $d ]]; then moddir=$d; break; fi
+    done
+    [[ -n $moddir ]] || die "no modules directory in the kernel packages"
+    kver=${moddir##*/}
+    mkdir -p "$out/lib/modules"
+    mv "$moddir" "$out/lib/modules/$kver"
+    if [[ -f $out/lib/modules/$kver/vmlinuz ]]; then
+        mv "$out/lib/modules/$kver/vmlinuz" "$out/vmlinuz"
+    elif [[ -f $root/boot/vmlinuz-$kver ]]; then
+        mv "$root/boot/vmlinuz-$kver" "$out/vmlinuz"
+    else
+        die "no vmlinuz in the kernel packages"
+    fi
+    rm -rf "$root"
+    # The packages ship no modules.dep (postinst runs depmod); make one so
+    # the guest's modprobe (and build-initramfs.sh) can resolve dependencies.
+    depmod -b "$out" "$kver" 2>/dev/null || die "depmod failed for $kver"
+    printf '%s\n' "$kver" >"$out/kver"
+}
+
+main() {
+    local refresh=0
+    case ${1:-} in
+        --refresh) refresh=1 ;;
+        '') ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown argument: $1 (usage: fetch-kernel.sh [--refresh])" ;;
+    esac
+    if ((!refresh)) && cached_kernel; then return 0; fi
+
+    command -v apt-get >/dev/null || die "apt-get not found"
+    command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
+    command -v depmod >/dev/null || die "depmod not found (install kmod)"
+    [[ -r $KEYRING ]] || die "$KEYRING missing (install debian-archive-keyring)"
+    mkdir -p "$CACHE/kernel" || die "cannot create $CACHE"
+
+    # Serialise concurrent fetches (parallel ctest runs share the cache).
+    exec 9>"$CACHE/.fetch.lock"
+    flock 9
+    rm -rf "$CACHE"/kernel/.tmp.*   # leftovers of an interrupted fetch
+    if ((!refresh)) && cached_kernel; then return 0; fi
+
+    MIRROR=$(find_mirror) || die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
+    APT_ROOT=$CACHE/apt
+    write_apt_config "$APT_ROOT" "$MIRROR"
+
+    local logf=$CACHE/fetch.log start=$SECONDS
+    log "updating package lists for unstable from $MIRROR"
+    # apt-get update can exit 0 with a failed index: check the index too.
+    if ! papt apt-get -q update >"$logf" 2>&1 ||
+        ! papt apt-cache show "linux-image-$FLAVOUR" >/dev/null 2>&1; then
+        die "apt-get update for Debian unstable from $MIRROR failed: $(apt_error "$logf") (log: $logf)"
+    fi
+
+    local -a pkgs
+    local p
+    mapfile -t pkgs < <(resolve_packages)
+    ((${#pkgs[@]} > 1)) || die "could not resolve the packages of linux-image-$FLAVOUR"
+
+    # --refresh: nothing to download if the current kernel has these versions.
+    local wanted
+    wanted=$(for p in "${pkgs[@]}"; do
+        printf '%s %s\n' "$p" "$(papt apt-cache show --no-all-versions "$p" | sed -n 's/^Version: //p')"
+    done | sort)
+    if [[ -f $CACHE/kernel/current/packages && $wanted == "$(sort "$CACHE/kernel/current/packages")" ]]; then
+        log "cached kernel is up to date"
+        rm -rf "$APT_ROOT"
+        readlink -f "$CACHE/kernel/current"
+        return 0
+    fi
+
+    # Global: the EXIT trap runs after main returns.
+    TMP_DIR=$(mktemp -d "$CACHE/kernel/.tmp.XXXXXX")
+    local tmp=$TMP_DIR
+    trap 'rm -rf "$TMP_DIR"' EXIT
+    mkdir -p "$tmp/debs"
+    log "downloading ${pkgs[*]}"
+    (cd "$tmp/debs" && papt apt-get -q download "${pkgs[@]}") >>"$logf" 2>&1 ||
+        die "apt-get download of ${pkgs[*]} failed: $(apt_error "$logf") (log: $logf)"
+
+    log "unpacking"
+    unpack "$tmp/debs" "$tmp/k"
+    local deb
+    for deb in "$tmp"/debs/*.deb; do
+        # shellcheck disable=SC2016 # dpkg-deb format fields, not shell
+        dpkg-deb -W --showformat='${Package} ${Version}\n' "$deb"
+    done | sort >"$tmp/k/packages"
+    rm -rf "$tmp/debs"
+
+    local kver dest
+    kver=$(<"$tmp/k/kver")
+    dest=$CACHE/kernel/$kver
+    if [[ -f $dest/complete ]]; then
+        log "kernel $kver already cached"
+    else
+        rm -rf "$dest"
+        date -u +%FT%TZ >"$tmp/k/complete"
+        mv "$tmp/k" "$dest"
+    fi
+    ln -sfn "$kver" "$CACHE/kernel/current"
+    rm -rf "$APT_ROOT"   # ~150 MB of indexes; --refresh fetches them again
+    log "kernel $kver ready in $((SECONDS - start)) s"
+    readlink -f "$CACHE/kernel/current"
+}
+
+main "$@"

@@ -1,0 +1,197 @@
+#!/bin/bash
+# run-vm.sh - run a command as root in a throw-away QEMU VM with a recent kernel.
+#
+# Usage: run-vm.sh [OPTIONS] -- COMMAND [ARGS...]
+#
+# The guest sees the host's whole file system read-only through 9p, with a
+# tmpfs overlay on top (writes vanish at power-off), private /run and /dev, the kernel modules of the cached kernel, configfs mounted and the
+# NVMe modules (nvme-core with multipath=N, nvme-fabrics, nvmet, nvme-loop)
+# loaded. COMMAND runs with cwd = the caller's cwd, a minimal environment
+# (PATH, HOME, TERM, LANG, FNP_VM=1, FNP_VM_DIR=<this dir>, FNP_VM_RUN) and
+# stdin from /dev/null. The guest console goes to stdout.
+#
+# Options:
+#   --timeout SEC     power the VM off after SEC seconds (default 300)
+#   --rw DIR          share host DIR read-write at the same path (repeatable)
+#   --env NAME=VALUE  add to COMMAND's environment (repeatable)
+#   --mem MB          guest memory (default 2048)
+#   --smp N           guest CPUs (default 2)
+#   --log FILE        also save the raw console log to FILE
+#   --verbose         show all kernel messages (default: warnings and worse)
+#   --interactive     attach the terminal to the guest console (COMMAND's
+#                     stdin); Ctrl-A X quits QEMU
+#   --keep            keep the run directory (path printed on stderr)
+#
+# Exit status: COMMAND's exit status; 124 on timeout; 125 when the VM
+# itself failed (QEMU or kernel unavailable, kernel panic, guest setup
+# failure, no status reported). Errors are one "run-vm: ERROR:" line.
+#
+# Environment: FENCE_NVME_PR_CACHE (see fetch-kernel.sh), FENCE_NVME_PR_QEMU
+# (QEMU binary, default qemu-system-x86_64).
+set -euo pipefail
+
+readonly PROG=run-vm
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HERE
+readonly QEMU=${FENCE_NVME_PR_QEMU:-qemu-system-x86_64}
+
+TIMEOUT=300 MEM=2048 SMP=2 LOG_COPY='' VERBOSE=0 INTERACTIVE=0 KEEP=0
+RW_DIRS=() GUEST_ENV=() CMD=()
+RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0
+
+die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 125; }
+note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+
+parse_args() {
+    while (($#)); do
+        case $1 in
+            --timeout) TIMEOUT=${2:?}; shift 2 ;;
+            --rw) RW_DIRS+=("$(cd "${2:?}" && pwd -P)") || die "--rw: no such directory: $2"; shift 2 ;;
+            --env) [[ ${2:-} == [A-Za-z_]*=* ]] || die "--env wants NAME=VALUE"; GUEST_ENV+=("$2"); shift 2 ;;
+            --mem) MEM=${2:?}; shift 2 ;;
+            --smp) SMP=${2:?}; shift 2 ;;
+            --log) LOG_COPY=${2:?}; shift 2 ;;
+            --verbose) VERBOSE=1; shift ;;
+            --interactive) INTERACTIVE=1; shift ;;
+            --keep) KEEP=1; shift ;;
+            -h|--help) usage; exit 0 ;;
+            --) shift; CMD=("$@"); break ;;
+            *) die "unknown option $1 (see --help)" ;;
+        esac
+    done
+    ((${#CMD[@]})) || die "no command given (usage: run-vm.sh [OPTIONS] -- COMMAND [ARGS...])"
+    [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || die "--timeout wants a positive number of seconds"
+}
+
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+    [[ -n $QEMU_PID ]] && kill "$QEMU_PID" 2>/dev/null
+    [[ -n $TAIL_PID ]] && kill "$TAIL_PID" 2>/dev/null
+    if [[ -n $RUN_DIR ]]; then
+        if ((KEEP)); then note "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+    fi
+    return 0
+}
+
+# Print "%q"-quoted words separated by spaces.
+quote_words() { (($#)) && printf '%q ' "$@"; }
+
+# Fill the run directory shared with the guest: stage2.sh, its config and
+# the command script. Passing the command in a file avoids any quoting
+# through the kernel command line.
+write_run_dir() {
+    local kdir=$1 kver
+    kver=$(<"$kdir/kver")
+    NONCE=$(</proc/sys/kernel/random/uuid)
+    cp "$HERE/guest/stage2.sh" "$RUN_DIR/stage2.sh"
+    {
+        printf 'FNP_NONCE=%q\nFNP_KVER=%q\nFNP_KDIR=%q\nFNP_VM_DIR=%q\n' "$NONCE" "$kver" "$kdir" "$HERE"
+        printf 'FNP_INTERACTIVE=%q\nFNP_TERM=%q\n' "$INTERACTIVE" "$( ((INTERACTIVE)) && echo "${TERM:-vt100}" || echo dumb)"
+        printf 'FNP_RW_DIRS=(%s)\n' "$(quote_words "${RW_DIRS[@]}")"
+        printf 'FNP_ENV=(%s)\n' "$(quote_words "${GUEST_ENV[@]}")"
+    } >"$RUN_DIR/config"
+    {
+        printf 'cd -- %q 2>/dev/null || { echo "run-vm: cwd %q not in the guest, using /"; cd /; }\n' "$PWD" "$PWD"
+        printf 'exec %s\n' "$(quote_words "${CMD[@]}")"
+    } >"$RUN_DIR/cmd"
+}
+
+# Fill the QEMU_ARGS array.
+build_qemu_args() {
+    local kdir=$1 initrd=$2 loglevel=4 i
+    ((VERBOSE)) && loglevel=7
+    local accel=tcg
+    # KVM when the machine offers it (CI runners may); TCG otherwise.
+    [[ -r /dev/kvm && -w /dev/kvm ]] && accel=kvm
+    # shellcheck disable=SC2054 # commas are QEMU option syntax
+    QEMU_ARGS=(
+        -accel "$accel" -cpu max -m "$MEM" -smp "$SMP"
+        -display none -monitor none -no-reboot -nic none
+        -kernel "$kdir/vmlinuz" -initrd "$initrd"
+        -append "console=ttyS0 loglevel=$loglevel panic=-1 nvme_core.multipath=N mitigations=off 8250.nr_uarts=1"
+        -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+        -virtfs "local,path=$RUN_DIR,mount_tag=fnprun,security_model=none,multidevs=remap"
+    )
+    for i in "${!RW_DIRS[@]}"; do
+        QEMU_ARGS+=(-virtfs "local,path=${RW_DIRS[i]},mount_tag=fnprw$i,security_model=none,multidevs=remap")
+    done
+    if ((INTERACTIVE)); then
+        QEMU_ARGS+=(-serial mon:stdio)
+    else
+        QEMU_ARGS+=(-serial stdio)
+    fi
+}
+
+# Run QEMU; the console goes to $RUN_DIR/console.log and, CR-stripped, to
+# stdout. Sets QEMU_RC (124 on timeout).
+run_qemu() {
+    local log=$RUN_DIR/console.log
+    if ((INTERACTIVE)); then
+        QEMU_RC=0
+        # --foreground: QEMU must stay in the terminal's process group.
+        timeout --foreground -k 5 "$TIMEOUT" "$QEMU" "${QEMU_ARGS[@]}" || QEMU_RC=$?
+        return 0
+    fi
+    : >"$log"
+    timeout -k 5 "$TIMEOUT" "$QEMU" "${QEMU_ARGS[@]}" </dev/null >"$log" 2>&1 &
+    QEMU_PID=$!
+    tail -s 0.2 -n +1 -f --pid="$QEMU_PID" "$log" | sed -u 's/\r$//' &
+    TAIL_PID=$!
+    QEMU_RC=0
+    wait "$QEMU_PID" || QEMU_RC=$?
+    QEMU_PID=
+    wait "$TAIL_PID" 2>/dev/null || true
+    TAIL_PID=
+    [[ -z $LOG_COPY ]] || cp "$log" "$LOG_COPY" || note "cannot write $LOG_COPY"
+}
+
+# Work out the exit status of run-vm.sh from what the guest reported.
+verdict() {
+    local log=$RUN_DIR/console.log status=
+    local elapsed=$((SECONDS - START))
+    if ((QEMU_RC == 124)); then
+        printf '%s: ERROR: timeout: the VM ran longer than %s s and was killed\n' "$PROG" "$TIMEOUT" >&2
+        return 124
+    fi
+    [[ -f $RUN_DIR/status ]] && status=$(<"$RUN_DIR/status")
+    if [[ -z $status && -f $log ]]; then
+        # The status file is authoritative; the console marker is a fallback.
+        status=$(grep -ao "@@FNP-VM-EXIT:$NONCE:[0-9]*@@" "$log" | tail -n1 | sed 's/.*:\([0-9]*\)@@/exit=\1/') || true
+        grep -aq '@@FNP-VM-SETUP-FAILED@@' "$log" && status=setup-failed
+    fi
+    case $status in
+        exit=*)
+            note "guest command exited with status ${status#exit=} (VM wall time ${elapsed} s)"
+            return "${status#exit=}" ;;
+        setup-failed)
+            printf '%s: ERROR: guest setup failed (see the console output above)\n' "$PROG" >&2 ;;
+        *)
+            if [[ -f $log ]] && grep -aq 'Kernel panic' "$log"; then
+                printf '%s: ERROR: kernel panic in the VM (see the console output above)\n' "$PROG" >&2
+            else
+                printf '%s: ERROR: the VM stopped without reporting a status (QEMU exit %s)\n' "$PROG" "$QEMU_RC" >&2
+            fi ;;
+    esac
+    return 125
+}
+
+main() {
+    parse_args "$@"
+    command -v "$QEMU" >/dev/null || die "$QEMU not found (install qemu-system-x86)"
+    START=$SECONDS
+    local kdir initrd
+    kdir=$("$HERE/fetch-kernel.sh") || die "no VM kernel: fetch-kernel.sh failed"
+    initrd=$("$HERE/build-initramfs.sh" "$kdir") || die "build-initramfs.sh failed"
+    trap cleanup EXIT
+    trap 'exit 125' INT TERM
+    RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fnp-vm.XXXXXX")
+    write_run_dir "$kdir"
+    build_qemu_args "$kdir" "$initrd"
+    run_qemu
+    local rc=0
+    verdict || rc=$?
+    exit "$rc"
+}
+
+main "$@"
