@@ -10,23 +10,21 @@ namespace nvmepr {
 namespace {
 
 // One Error for the failures among per-device results, naming each device.
-// A refusal wins over other kinds: it tells the operator why nothing happened.
+// A refusal comes first: it tells the operator why nothing happened.
 Result<void> AllSucceeded(const std::vector<Result<void>>& results) {
   std::vector<const Error*> failures;
   for (const auto& r : results) {
     if (!r) failures.push_back(&r.error());
   }
   if (failures.empty()) return {};
-  auto worst = std::find_if(failures.begin(), failures.end(),
-                            [](const Error* e) { return e->kind == ErrorKind::kRefused; });
-  Error combined = **(worst != failures.end() ? worst : failures.begin());
+  std::stable_partition(failures.begin(), failures.end(),
+                        [](const Error* e) { return e->kind == ErrorKind::kRefused; });
+  Error combined = *failures.front();
   if (failures.size() > 1) {
     combined.message = std::to_string(failures.size()) + " of " + std::to_string(results.size()) +
-                       " devices failed: " + combined.message;
-    for (const Error* e : failures) {
-      if (e->message != (**(worst != failures.end() ? worst : failures.begin())).message) {
-        combined.message += "; " + e->message;
-      }
+                       " devices failed: ";
+    for (std::size_t i = 0; i < failures.size(); ++i) {
+      combined.message += (i ? "; " : "") + failures[i]->message;
     }
   }
   return combined;
