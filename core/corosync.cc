@@ -1,22 +1,13 @@
 #include "corosync.h"
 
 #include <arpa/inet.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
-#include <cstring>
 #include <map>
 
-#include "file_descriptor.h"
 #include "keys.h"
-
-extern char** environ;
+#include "subprocess.h"
 
 namespace nvmepr {
 namespace {
@@ -75,7 +66,7 @@ Result<Key> ClusterMap::KeyOfNode(std::string_view name) const {
   const ClusterNode* node = FindNode(name);
   if (node == nullptr) {
     return Fail(ErrorKind::kNotFound, "node '" + std::string(name) +
-                                          "' is not in the corosync nodelist; use pcmk_host_map to give its key");
+                                          "' is not in the corosync nodelist; give its key explicitly");
   }
   return DeriveKey(cluster_name, node->nodeid);
 }
@@ -145,53 +136,15 @@ Result<ClusterMap> ParseCmapctl(std::string_view output) {
 }
 
 Result<ClusterMap> ReadClusterMap(Deadline deadline) {
-  int pipe_fds[2];
-  if (::pipe2(pipe_fds, O_CLOEXEC) != 0) return Fail(ErrorKind::kIo, "pipe: " + std::string(std::strerror(errno)));
-  FileDescriptor read_end(pipe_fds[0]);
-  FileDescriptor write_end(pipe_fds[1]);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_adddup2(&actions, write_end.get(), STDOUT_FILENO);
-  posix_spawn_file_actions_addopen(&actions, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, STDIN_FILENO, "/dev/null", O_RDONLY, 0);
-  const char* argv[] = {"corosync-cmapctl", "totem.cluster_name", "nodelist.",
-                        "runtime.votequorum.this_node_id", nullptr};
-  pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, argv[0], &actions, nullptr, const_cast<char**>(argv), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  write_end = FileDescriptor();
-  if (spawned != 0) {
-    return Fail(ErrorKind::kNotFound,
-                "cannot run corosync-cmapctl (" + std::string(std::strerror(spawned)) +
-                    "): give keys with key= and pcmk_host_map, or install corosync");
+  auto run = RunProgram({"corosync-cmapctl", "totem.cluster_name", "nodelist.", "runtime.votequorum.this_node_id"},
+                        deadline);
+  if (!run) {
+    return Fail(run.error().kind, "cannot ask Corosync for keys: " + run.error().message + " (is corosync installed?)");
   }
-
-  std::string output;
-  char buffer[4096];
-  bool timed_out = false;
-  for (;;) {
-    pollfd pfd{read_end.get(), POLLIN, 0};
-    const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<std::uint32_t>(deadline.RemainingMs(), 60000)));
-    if (ready == 0 && deadline.Expired()) {
-      timed_out = true;
-      break;
-    }
-    if (ready < 0 && errno == EINTR) continue;
-    const ssize_t n = ::read(read_end.get(), buffer, sizeof buffer);
-    if (n <= 0) break;
-    output.append(buffer, static_cast<std::size_t>(n));
+  if (run->exit_status != 0) {
+    return Fail(ErrorKind::kNotFound, "corosync-cmapctl failed (is corosync running?); without Corosync give keys explicitly");
   }
-  if (timed_out) ::kill(pid, SIGKILL);
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (timed_out) return Fail(ErrorKind::kTimeout, "corosync-cmapctl did not answer in time");
-  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-    return Fail(ErrorKind::kNotFound,
-                "corosync-cmapctl failed (is corosync running?): give keys with key= and pcmk_host_map");
-  }
-  return ParseCmapctl(output);
+  return ParseCmapctl(run->output);
 }
 
 }  // namespace nvmepr

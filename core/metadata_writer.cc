@@ -1,10 +1,9 @@
 #include "metadata_writer.h"
 
-#include <libxml/xmlwriter.h>
-
 #include <algorithm>
-#include <memory>
 #include <sstream>
+
+#include "xml_writer.h"
 
 namespace nvmepr {
 namespace {
@@ -29,39 +28,6 @@ std::string GetoptText(const ParamSpec& param) {
   }
   return text;
 }
-
-// Thin RAII over xmlTextWriter writing into a memory buffer.
-class XmlWriter {
- public:
-  XmlWriter() : buffer_(xmlBufferCreate(), xmlBufferFree) {
-    writer_ = xmlNewTextWriterMemory(buffer_.get(), 0);
-    xmlTextWriterSetIndent(writer_, 1);
-    xmlTextWriterSetIndentString(writer_, BAD_CAST "  ");
-    xmlTextWriterStartDocument(writer_, "1.0", "UTF-8", nullptr);
-  }
-  ~XmlWriter() {
-    if (writer_) xmlFreeTextWriter(writer_);
-  }
-  XmlWriter(const XmlWriter&) = delete;
-  XmlWriter& operator=(const XmlWriter&) = delete;
-
-  void Start(const char* element) { xmlTextWriterStartElement(writer_, BAD_CAST element); }
-  void End() { xmlTextWriterEndElement(writer_); }
-  void Attribute(const char* name, const std::string& value) {
-    xmlTextWriterWriteAttribute(writer_, BAD_CAST name, BAD_CAST value.c_str());
-  }
-  void Text(const std::string& text) { xmlTextWriterWriteString(writer_, BAD_CAST text.c_str()); }
-  std::string Finish() {
-    xmlTextWriterEndDocument(writer_);
-    xmlFreeTextWriter(writer_);
-    writer_ = nullptr;
-    return std::string(reinterpret_cast<const char*>(xmlBufferContent(buffer_.get())));
-  }
-
- private:
-  std::unique_ptr<xmlBuffer, void (*)(xmlBufferPtr)> buffer_;
-  xmlTextWriterPtr writer_ = nullptr;
-};
 
 std::string RoffEscape(const std::string& text) {
   std::string out;
@@ -110,10 +76,7 @@ std::string FenceAgentMetadata(const AgentSpec& spec) {
       xml.End();
     }
     xml.End();
-    xml.Start("shortdesc");
-    xml.Attribute("lang", "en");
-    xml.Text(param.shortdesc);
-    xml.End();
+    xml.Description("shortdesc", param.shortdesc);
     xml.End();
   }
   xml.End();

@@ -12,7 +12,7 @@ build_packages=(
 # reader of reservations) and the real Pacemaker tools the tests drive.
 test_packages=(
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd nvme-cli util-linux
-  pacemaker pacemaker-cli-utils pcs corosync resource-agents
+  pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
 )
 
 wanted=("${build_packages[@]}")

@@ -1,0 +1,70 @@
+// nvme_persist, an OCF resource agent: the action (argv[1]) and the
+// environment Pacemaker sets -> logging -> action -> exit code, with the
+// reason for a failure as the last "ocf-exit-reason:" line on stderr.
+#include <spdlog/spdlog.h>
+
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+
+#include "log.h"
+#include "ocf_environment.h"
+#include "ocf_exit.h"
+#include "resource_actions.h"
+#include "resource_spec.h"
+
+namespace {
+
+constexpr const char* kUsage =
+    "usage: nvme_persist {start|stop|monitor|promote|demote|notify|validate-all|meta-data}\n"
+    "OCF resource agent: parameters come from OCF_RESKEY_<name> variables; see meta-data.\n";
+
+nvmepr::OcfOutcome Run(int argc, char** argv) {
+  using namespace nvmepr;
+  const OcfAgentSpec& spec = ResourceAgentSpec();
+  // OCF: the action is the first argument; anything after it is ignored.
+  const std::string action = argc > 1 ? argv[1] : "";
+  if (action == "usage" || action == "help" || action == "--help" || action == "-h") {
+    std::cout << kUsage;
+    return {kOcfSuccess, ""};
+  }
+  // meta-data must work whatever the environment holds.
+  auto request = ParseOcfRequest(action, action == "meta-data" ? EnvironmentMap() : ProcessEnvironment(), spec);
+  SetUpLogging({spec.name, request && request->debug, false, ""});
+  if (!request) {
+    spdlog::error("{}: {}", action, request.error().message);
+    return {ExitForError(request.error()), request.error().message};
+  }
+  // meta-data runs as nobody from pcs and ocf-tester: it says nothing else.
+  if (action != "meta-data") {
+    for (const auto& warning : request->params.warnings) spdlog::warn("{}", warning);
+  }
+  ResourceEnvironment env = LinuxResourceEnvironment();
+  return RunResourceAction(*request, env);
+}
+
+void Finish(const nvmepr::OcfOutcome& outcome) {
+  std::cout.flush();
+  spdlog::default_logger()->flush();
+  if (outcome.code != nvmepr::kOcfSuccess && !outcome.reason.empty()) {
+    std::cerr << nvmepr::ExitReasonLine(outcome.reason) << std::endl;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  nvmepr::OcfOutcome outcome{nvmepr::kOcfErrGeneric, "unexpected error"};
+  try {
+    outcome = Run(argc, argv);
+  } catch (const std::exception& e) {
+    outcome.reason = std::string("unexpected error: ") + e.what();
+    std::cerr << "error: " << outcome.reason << "\n";
+  } catch (...) {
+    std::cerr << "error: unexpected error\n";
+  }
+  Finish(outcome);
+  // Worker threads stuck in a device past the deadline must not hold the
+  // exit code back: leave without running static destructors.
+  std::_Exit(outcome.code);
+}

@@ -1,0 +1,39 @@
+// The resource agent's actions, on top of core/. Everything outside the
+// process (devices, Corosync, crm_attribute, the host name, stdout) comes in
+// through ResourceEnvironment, so tests run the same actions against
+// in-memory namespaces shared by several simulated nodes.
+#pragma once
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "corosync.h"
+#include "device_open.h"
+#include "ocf_environment.h"
+#include "ocf_exit.h"
+#include "subprocess.h"
+
+namespace nvmepr {
+
+struct ResourceEnvironment {
+  /// Opens a device by name with the configured backend.
+  std::function<Result<DevicePtr>(const std::string& name, Backend backend)> open_device;
+  /// Corosync's view, to derive this node's key.
+  std::function<Result<ClusterMap>(Deadline)> read_cluster;
+  /// Runs a helper program (crm_attribute for promotion scores).
+  std::function<Result<ProgramResult>(const std::vector<std::string>& argv, Deadline)> run_program;
+  /// This host's name, to find its entry in a key=node:key map.
+  std::function<std::string()> host_name;
+  std::ostream* out;  ///< stdout: the metadata
+};
+
+/// The real thing: Linux devices, corosync-cmapctl, crm_attribute, std::cout.
+ResourceEnvironment LinuxResourceEnvironment();
+
+/// Runs request.action and returns its exit code and, on failure, the reason.
+/// Logs one summary line per action.
+OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env);
+
+}  // namespace nvmepr

@@ -1,0 +1,216 @@
+// The resource agent as a primitive, end to end: parameters and meta
+// attributes as Pacemaker sets them, in-memory namespaces behind the devices.
+#include "resource_actions.h"
+
+#include <gtest/gtest.h>
+
+#include "fencing.h"
+#include "resource_fixture.h"
+
+namespace nvmepr {
+namespace {
+
+using testing::ResourceAgentFixture;
+
+class ResourceActionsTest : public ResourceAgentFixture {};
+
+TEST_F(ResourceActionsTest, StartOwnsEveryDeviceAndMonitorSaysRunning) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(1));
+  EXPECT_FALSE(disks_.CanWriteAnywhere(2));
+  for (int n = 0; n < 2; ++n) {
+    auto status = disks_.Namespace(n).Report();
+    EXPECT_EQ(status.type, ReservationType::kWriteExclusive);
+    EXPECT_TRUE(status.Holds(DerivedKey(1)));
+  }
+  EXPECT_EQ(Run(1, "monitor", {{"OCF_RESKEY_CRM_meta_interval", "10000"}}).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "monitor").code, kOcfSuccess);  // a probe finds it running too
+  EXPECT_EQ(Run(2, "monitor").code, kOcfNotRunning);
+  EXPECT_TRUE(commands_.empty()) << "a primitive sets no promotion score";
+}
+
+TEST_F(ResourceActionsTest, StandbyTakesOverFromAFrozenHolderAndTheHolderNoticesAndStops) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  // node1 freezes; Pacemaker starts the resource on node2.
+  ASSERT_EQ(Run(2, "start").code, kOcfSuccess);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2));
+  EXPECT_FALSE(disks_.CanWriteAnywhere(1)) << "the old holder's writes must fail";
+  EXPECT_FALSE(disks_.Namespace(0).KeyOf("node1").has_value()) << "preempt-and-abort unregisters the old holder";
+
+  // node1 wakes up: its next monitor reports the loss, naming the new holder.
+  const OcfOutcome lost = Run(1, "monitor", {{"OCF_RESKEY_CRM_meta_interval", "10000"}});
+  EXPECT_EQ(lost.code, kOcfErrGeneric);
+  EXPECT_NE(lost.reason.find("taken away"), std::string::npos) << lost.reason;
+  EXPECT_NE(lost.reason.find(FormatKey(DerivedKey(2))), std::string::npos) << lost.reason;
+
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "monitor").code, kOcfNotRunning);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2)) << "the old holder's stop must not disturb the new one";
+  EXPECT_EQ(Run(2, "monitor").code, kOcfSuccess);
+}
+
+TEST_F(ResourceActionsTest, TakeOverWithPlainPreemptAndOnTheLinuxTarget) {
+  testing::SharedDisks nvmet(2, 2, TargetDeviations::LinuxNvmet());
+  std::swap(disks_, nvmet);
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  ASSERT_EQ(Run(2, "start", {{"OCF_RESKEY_preempt_abort", "false"}}).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2));
+  EXPECT_FALSE(disks_.CanWriteAnywhere(1));
+}
+
+TEST_F(ResourceActionsTest, StartAndStopAreIdempotentAndStopNeverSaysNotRunning) {
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  EXPECT_EQ(disks_.Namespace(0).Report().registrants.size(), 1u);
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  for (int n = 0; n < 2; ++n) {
+    auto status = disks_.Namespace(n).Report();
+    EXPECT_EQ(status.type, ReservationType::kNone);
+    EXPECT_TRUE(status.registrants.empty());
+  }
+  EXPECT_EQ(Run(1, "monitor").code, kOcfNotRunning);
+}
+
+TEST_F(ResourceActionsTest, MonitorFailsWhenADeviceStopsAnsweringWhileRunning) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  disks_.View(1, 1).faults.unreachable = true;
+  const OcfOutcome outcome = Run(1, "monitor", {{"OCF_RESKEY_CRM_meta_interval", "10000"}});
+  EXPECT_EQ(outcome.code, kOcfErrGeneric);
+  EXPECT_NE(outcome.reason.find("/dev/disk1"), std::string::npos) << outcome.reason;
+}
+
+TEST_F(ResourceActionsTest, RequiredDevicesLetsAnActionSucceedOnFewer) {
+  disks_.View(1, 1).faults.unreachable = true;
+  EXPECT_EQ(Run(1, "start").code, kOcfErrGeneric);
+  const EnvironmentMap one = {{"OCF_RESKEY_required_devices", "1"}};
+  ASSERT_EQ(Run(1, "start", one).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().Holds(DerivedKey(1)));
+  EXPECT_EQ(Run(1, "monitor", one).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "monitor").code, kOcfErrGeneric) << "with all required, one device short is a failure";
+}
+
+TEST_F(ResourceActionsTest, ExclusiveAccessKeepsEveryoneElseOut) {
+  ASSERT_EQ(Run(1, "start", {{"OCF_RESKEY_reservation_type", "exclusive-access"}}).code, kOcfSuccess);
+  EXPECT_EQ(disks_.Namespace(0).Report().type, ReservationType::kExclusiveAccess);
+  // A later start with the default type changes the holder's own reservation.
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  EXPECT_EQ(disks_.Namespace(0).Report().type, ReservationType::kWriteExclusive);
+}
+
+TEST_F(ResourceActionsTest, RefusesDevicesUnderAnAllRegistrantsReservation) {
+  ASSERT_TRUE(Unfence(disks_.Devices(3), 0x33, ReservationType::kWriteExclusiveAllRegistrants, testing::Far()));
+  const OcfOutcome outcome = Run(1, "start");
+  EXPECT_EQ(outcome.code, kOcfErrConfigured);
+  EXPECT_NE(outcome.reason.find("write-exclusive-all-registrants"), std::string::npos) << outcome.reason;
+  EXPECT_TRUE(disks_.CanWriteEverywhere(3)) << "the fence agent's registrations stay untouched";
+}
+
+TEST_F(ResourceActionsTest, KeyComesFromKeyParameterOrNodeMapOrCorosync) {
+  ASSERT_EQ(Run(1, "start", {{"OCF_RESKEY_key", "0xAB"}}).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().Holds(0xab));
+  ASSERT_EQ(Run(1, "stop").code, kOcfSuccess) << "stop finds the key saved at start";
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty());
+
+  const EnvironmentMap map = {{"OCF_RESKEY_key", "node1:0x11;node2:0x22"}};
+  ASSERT_EQ(Run(2, "start", map).code, kOcfSuccess);  // by host name node2.example.com
+  EXPECT_TRUE(disks_.Namespace(1).Report().Holds(0x22));
+  EXPECT_EQ(Run(3, "start", map).code, kOcfErrInstalled) << "no entry for node3";
+}
+
+TEST_F(ResourceActionsTest, MonitorAndStopUseTheKeyTheResourceStartedWith) {
+  ASSERT_EQ(Run(1, "start", {{"OCF_RESKEY_key", "0xab"}}).code, kOcfSuccess);
+  const EnvironmentMap changed = {{"OCF_RESKEY_key", "0xcd"}};
+  EXPECT_EQ(Run(1, "monitor", changed).code, kOcfSuccess);
+  ASSERT_EQ(Run(1, "stop", changed).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty());
+}
+
+TEST_F(ResourceActionsTest, NoKeyAndNoCorosyncFailsClearlyAndNeverUsesKeyZero) {
+  corosync_up_ = false;
+  const OcfOutcome outcome = Run(1, "start");
+  EXPECT_EQ(outcome.code, kOcfErrInstalled);
+  EXPECT_NE(outcome.reason.find("key="), std::string::npos) << outcome.reason;
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty());
+  EXPECT_EQ(Run(1, "start", {{"OCF_RESKEY_key", "0"}}).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "monitor").code, kOcfNotRunning) << "a probe without a key: nothing can run here";
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+}
+
+TEST_F(ResourceActionsTest, BadInputExitCodes) {
+  const EnvironmentMap no_devices = {{"OCF_RESKEY_devices", kUnset}};
+  EXPECT_EQ(Run(1, "validate-all", no_devices).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "start", no_devices).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "stop", no_devices).code, kOcfSuccess);
+  const OcfOutcome missing = Run(1, "start", {{"OCF_RESKEY_devices", "/dev/disk0,/dev/nope"}});
+  EXPECT_EQ(missing.code, kOcfErrInstalled);
+  EXPECT_NE(missing.reason.find("/dev/nope"), std::string::npos) << missing.reason;
+  EXPECT_EQ(Run(1, "start", {{"OCF_RESKEY_reservation_type", "wear"}}).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "start", {{"OCF_RESKEY_required_devices", "3"}}).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "reload").code, kOcfErrUnimplemented);
+  EXPECT_EQ(Run(1, "").code, kOcfErrUnimplemented);
+  EXPECT_EQ(Run(1, "monitor", {{"OCF_CHECK_LEVEL", "deep"}}).code, kOcfErrConfigured);
+}
+
+TEST_F(ResourceActionsTest, DeviceWithoutReservationsIsAConfigurationError) {
+  testing::SharedDisks plain(2, 2, {}, /*rescap=*/0);
+  std::swap(disks_, plain);
+  const OcfOutcome outcome = Run(1, "start");
+  EXPECT_EQ(outcome.code, kOcfErrConfigured);
+  EXPECT_NE(outcome.reason.find("does not support reservations"), std::string::npos) << outcome.reason;
+}
+
+TEST_F(ResourceActionsTest, ValidateAtLevelZeroTouchesNoDeviceAndNeedsNoCloneMeta) {
+  disks_.View(1, 0).faults.unreachable = true;
+  corosync_up_ = false;
+  EXPECT_EQ(Run(1, "validate-all").code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "validate-all", {{"OCF_CHECK_LEVEL", "0"}, {"OCF_RESKEY_devices", "/dev/nope"}}).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "validate-all", {{"OCF_CHECK_LEVEL", "10"}, {"OCF_RESKEY_key", "0x1"}}).code, kOcfErrGeneric);
+  EXPECT_EQ(Run(1, "validate-all",
+                {{"OCF_CHECK_LEVEL", "10"}, {"OCF_RESKEY_key", "0x1"}, {"OCF_RESKEY_devices", "/dev/nope"}})
+                .code,
+            kOcfErrInstalled);
+  disks_.View(1, 0).faults.unreachable = false;
+  EXPECT_EQ(Run(1, "validate-all", {{"OCF_CHECK_LEVEL", "10"}, {"OCF_RESKEY_key", "0x1"}}).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty()) << "validate-all changes nothing";
+}
+
+TEST_F(ResourceActionsTest, StopUsesTheSavedDevicesWhenTheParametersWentBad) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "stop", {{"OCF_RESKEY_devices", kUnset}}).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(1).Report().registrants.empty());
+}
+
+TEST_F(ResourceActionsTest, StopFailsWhenADeviceCannotBeReleased) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  disks_.View(1, 0).faults.unreachable = true;
+  EXPECT_EQ(Run(1, "stop").code, kOcfErrGeneric);
+  disks_.View(1, 0).faults.unreachable = false;
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+}
+
+TEST_F(ResourceActionsTest, AHungDeviceFailsTheActionBeforePacemakersTimeout) {
+  disks_.View(1, 1).faults.hang = std::chrono::milliseconds(1500);
+  const auto start = std::chrono::steady_clock::now();
+  const OcfOutcome outcome = Run(1, "start", {{"OCF_RESKEY_CRM_meta_timeout", "1000"}});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_EQ(outcome.code, kOcfErrGeneric);
+  EXPECT_NE(outcome.reason.find("/dev/disk1"), std::string::npos) << outcome.reason;
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1400));
+}
+
+TEST_F(ResourceActionsTest, PlainCloneIsRefused) {
+  const OcfOutcome outcome = Run(1, "start", {{"OCF_RESKEY_CRM_meta_clone_max", "2"}});
+  EXPECT_EQ(outcome.code, kOcfErrConfigured);
+  EXPECT_NE(outcome.reason.find("plain clone"), std::string::npos) << outcome.reason;
+}
+
+TEST_F(ResourceActionsTest, MetadataAndNotifyNeedNothing) {
+  ASSERT_EQ(Run(1, "meta-data", {{"OCF_RESKEY_devices", kUnset}}).code, kOcfSuccess);
+  EXPECT_NE(out_.find("<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">"), std::string::npos);
+  EXPECT_EQ(Run(1, "notify").code, kOcfSuccess);
+}
+
+}  // namespace
+}  // namespace nvmepr
