@@ -1,15 +1,14 @@
 #include "resource_state.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <thread>
 
 #include "device_open.h"
+#include "file_lock.h"
 #include "keys.h"
 
 namespace nvmepr {
@@ -115,17 +114,7 @@ Result<void> ResourceStateFile::Remove() const {
 
 Result<FileDescriptor> ResourceStateFile::Lock(Deadline deadline) const {
   if (auto r = MakeDirectory(); !r) return r.error();
-  FileDescriptor fd(::open(lock_path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!fd.valid()) return IoError("opening " + lock_path_);
-  // flock cannot time out by itself: poll it, briefly, until the deadline.
-  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) return IoError("locking " + lock_path_);
-    if (deadline.Expired()) {
-      return Fail(ErrorKind::kTimeout, "another nvme_persist action holds " + lock_path_ + " past the deadline");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return fd;
+  return LockFile(lock_path_, deadline, "nvme_persist action");
 }
 
 }  // namespace nvmepr

@@ -1,16 +1,15 @@
 #include "state_store.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <sstream>
-#include <thread>
 
 #include "device_open.h"
+#include "file_lock.h"
 #include "keys.h"
 
 namespace nvmepr {
@@ -70,18 +69,7 @@ Result<std::optional<SavedState>> StateStore::Load() const {
 
 Result<FileDescriptor> StateStore::Lock(Deadline deadline) const {
   if (auto r = MakeDirectory(); !r) return r.error();
-  const std::string path = directory_ + "/lock";
-  FileDescriptor fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600));
-  if (!fd.valid()) return IoError("opening " + path);
-  // flock cannot time out by itself: poll it, briefly, until the deadline.
-  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
-    if (errno != EWOULDBLOCK && errno != EINTR) return IoError("locking " + path);
-    if (deadline.Expired()) {
-      return Fail(ErrorKind::kTimeout, "another fence_nvme_pr run holds " + path + " past the deadline");
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return fd;
+  return LockFile(directory_ + "/lock", deadline, "fence_nvme_pr run");
 }
 
 }  // namespace nvmepr
