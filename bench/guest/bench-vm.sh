@@ -1,0 +1,299 @@
+#!/bin/bash
+# bench-vm.sh - (guest only) the fencing benchmark, every contender in one VM
+# boot so that all share the same emulated CPU. bench/run.sh boots the VM and
+# makes the table and plot; the CTest test bench.quick runs this with --quick.
+#
+# Usage: bench-vm.sh --agent PATH --timer PATH --floor PATH [--scsi-pr PATH]
+#                    --out DIR [--quick] [--rounds N] [--hosts "2 16"]
+#                    [--devices "1 4 16 64"] [--scsi-devices "1 4 16"]
+#                    [--no-scsi] [--no-profile] [--report]
+#
+# For each number of registered hosts H and of namespaces N it builds a
+# shared nvmet target (tests/vm/guest/nvmet-target.sh: host1..hostH, each
+# with its own /dev/nvmeXnY per namespace), unfences every host with the
+# agent, and lets bench_timer run these contenders in rounds (every one once
+# per round, untimed set-up and verification around each timed run):
+#   agent-off       fence_nvme_pr, stdin as Pacemaker sends it: host1 fences
+#                   host2 (pcmk_host_map key), own key from the state `on` saved
+#   nvme-cli-off    bench/contenders/nvme-cli-fence.sh (nvme-cli per device)
+#   floor-off       bench_floor fence, one thread; floor-off-par: -j
+#   agent-on        fence_nvme_pr on for host2 after its key was removed
+#   agent-status    fence_nvme_pr status of host2 (registered: exit 0)
+#   agent-monitor   fence_nvme_pr monitor
+# Every off run starts with the victim registered again and ends with a
+# check (bench_floor check) that its key is gone from every namespace.
+# Then, on LIO SCSI disks through tcm_loop (lio-target.sh, 2 hosts):
+#   scsi-on, scsi-status, scsi-monitor   fence_scsi (Debian fence-agents)
+# and once, last, fence_scsi off (it hangs the LIO loopback on this kernel:
+# bounded by a timeout, reported in failures.txt). Calibration (bed "exec"):
+# the cost of exec'ing a static no-op, /bin/true, the agent's --version,
+# nvme-cli, bash and python3. With profiling (default): peak RSS of one off
+# under /usr/bin/time -v, instruction counts under callgrind.
+#
+# Results in DIR: raw.csv (one line per run), guest-env.txt, phases.txt,
+# rss.txt, callgrind/, failures.txt, commands.log; --report also writes
+# results.md and plot.png (bench/report.py).
+set -uo pipefail
+
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+BENCH=$(cd "$HERE/.." && pwd)
+VM_GUEST=$(cd "$BENCH/../tests/vm/guest" && pwd)
+NVMET=$VM_GUEST/nvmet-target.sh
+LIO=$HERE/lio-target.sh
+SCRIPT=$BENCH/contenders/nvme-cli-fence.sh
+
+AGENT='' TIMER='' FLOOR='' SCSI_PR='' OUT='' QUICK=0 ROUNDS='' REPORT=0
+HOSTS_LIST='2 16' DEVICES_LIST='1 4 16 64' SCSI_DEVICES_LIST='1 4 16' SCSI=1 PROFILE=1
+
+die() { echo "bench-vm: ERROR: $*" >&2; exit 1; }
+note() { echo "bench-vm: $*" >&2; }
+
+while (($#)); do
+    case $1 in
+        --agent) AGENT=$2; shift 2 ;;
+        --timer) TIMER=$2; shift 2 ;;
+        --floor) FLOOR=$2; shift 2 ;;
+        --scsi-pr) SCSI_PR=$2; shift 2 ;;
+        --out) OUT=$2; shift 2 ;;
+        --quick) QUICK=1; shift ;;
+        --rounds) ROUNDS=$2; shift 2 ;;
+        --hosts) HOSTS_LIST=$2; shift 2 ;;
+        --devices) DEVICES_LIST=$2; shift 2 ;;
+        --scsi-devices) SCSI_DEVICES_LIST=$2; shift 2 ;;
+        --no-scsi) SCSI=0; shift ;;
+        --no-profile) PROFILE=0; shift ;;
+        --report) REPORT=1; shift ;;
+        -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) die "unknown option $1 (see --help)" ;;
+    esac
+done
+[[ ${FNP_VM:-} == 1 ]] || die "runs inside the VM test bed only (use bench/run.sh)"
+[[ -x $AGENT && -x $TIMER && -x $FLOOR && -n $OUT ]] || die "--agent, --timer, --floor (executables) and --out are required"
+[[ -n $SCSI_PR ]] || SCSI_PR=$(dirname "$FLOOR")/bench_scsi_pr
+WARMUP=1
+if ((QUICK)); then
+    HOSTS_LIST=2 DEVICES_LIST='1 4' SCSI_DEVICES_LIST=1
+    ROUNDS=${ROUNDS:-2} WARMUP=0
+fi
+ROUNDS=${ROUNDS:-20}
+# Profiled (RSS, callgrind) at the smallest and largest namespace count.
+PROFILE_DEVICES=${DEVICES_LIST%% *}
+[[ ${DEVICES_LIST##* } == "$PROFILE_DEVICES" ]] || PROFILE_DEVICES+=" ${DEVICES_LIST##* }"
+((QUICK)) && PROFILE_DEVICES=${DEVICES_LIST%% *}
+
+mkdir -p "$OUT" /run/bench || die "cannot create $OUT"
+OUT=$(cd "$OUT" && pwd)
+CSV=$OUT/raw.csv LOG=$OUT/commands.log PHASES=$OUT/phases.txt FAILURES=$OUT/failures.txt
+echo "bed,hosts,ndev,contender,round,wall_us,rc,verify_rc,status,maxrss_kb,utime_us,stime_us,minflt,nvcsw,nivcsw" >"$CSV"
+: >"$LOG"
+: >"$PHASES"
+: >"$FAILURES"
+WORK=/run/bench
+
+# --- environment --------------------------------------------------------------
+{
+    echo "guest_kernel: $(uname -r)"
+    echo "guest_cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1) ($(nproc) vCPUs, $(awk '/MemTotal/ {printf "%d MB", $2/1024}' /proc/meminfo))"
+    echo "qemu: $(qemu-system-x86_64 --version 2>/dev/null | head -n1)"
+    echo "agent: $("$AGENT" --version 2>&1 | head -n1) ($AGENT)"
+    echo "nvme_cli: $(nvme version 2>&1 | head -n1)"
+    echo "fence_agents: $(dpkg-query -W -f='${Version}' fence-agents 2>/dev/null)"
+    echo "sg3_utils: $(dpkg-query -W -f='${Version}' sg3-utils 2>/dev/null)"
+    echo "rounds: $ROUNDS (+$WARMUP warm-up)"
+    echo "mode: $( ((QUICK)) && echo quick || echo full)"
+} >"$OUT/guest-env.txt"
+
+# phase NAME: a line "NAME start|end EPOCH LOAD1" in phases.txt, so the
+# report can show the (guest) load and bench/run.sh the host's during it.
+phase() { printf '%s %s %s %s\n' "$1" "$2" "$(date +%s)" "$(cut -d' ' -f1 /proc/loadavg)" >>"$PHASES"; }
+
+# timer TAG PLAN [ROUNDS]
+timer() {
+    phase "$1" start
+    "$TIMER" --rounds "${3:-$ROUNDS}" --warmup "$WARMUP" --timeout 120 --tag "$1" --csv "$CSV" --log "$LOG" "$2"
+    local rc=$?
+    phase "$1" end
+    return $rc
+}
+
+# Comma- and space-separated device lists of host $1 (from the nvmet map).
+devs_of() {
+    local host ns dev
+    local -a list=()
+    while read -r host ns dev; do
+        [[ $host == "$1" ]] && list[ns]=$dev
+    done </run/nvmet/map
+    COMMA=$(IFS=,; echo "${list[*]}")
+    SPACE="${list[*]}"
+}
+
+# --- calibration: what an exec costs ------------------------------------------
+calibrate() {
+    local plan=$WORK/plan-exec
+    {
+        echo "contender exec-static-noop"; echo "run $FLOOR noop"
+        echo "contender exec-true"; echo "run /bin/true"
+        echo "contender agent-version"; echo "run $AGENT --version"
+        echo "contender nvme-cli-version"; echo "run nvme version"
+        echo "contender bash-noop"; echo "run /bin/bash -c :"
+        echo "contender python3-noop"; echo "run python3 -c pass"
+    } >"$plan"
+    timer exec,0,0 "$plan"
+}
+
+# --- NVMe: nvmet over nvme-loop ---------------------------------------------------
+nvme_config() {
+    local hosts=$1 n=$2 h tag=nvme,$1,$2
+    note "NVMe: $hosts hosts, $n namespaces"
+    "$NVMET" setup --hosts "$hosts" --namespaces "$n" --size-mb 1 >/dev/null || die "nvmet setup failed"
+    rm -rf "$WORK"/node*
+    # Every host unfences itself with the agent (saves its key under its store).
+    for ((h = 1; h <= hosts; h++)); do
+        devs_of "host$h"
+        mkdir -p "$WORK/node$h"
+        "$AGENT" -q -o on -n "$(printf '0x%x' "$h")" -d "$COMMA" -s "$WORK/node$h" ||
+            die "host$h could not unfence on $n namespaces"
+    done
+    devs_of host1; local d1c=$COMMA d1s=$SPACE
+    devs_of host2; local d2c=$COMMA d2s=$SPACE
+    printf 'action=off\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$d1c" "$WORK/node1" >"$WORK/off.in"
+    printf 'action=on\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$d2c" "$WORK/node2" >"$WORK/on.in"
+    printf 'action=status\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$d1c" "$WORK/node1" >"$WORK/status.in"
+    printf 'action=monitor\ndevices=%s\nstore_path=%s\n' "$d1c" "$WORK/node1" >"$WORK/monitor.in"
+    local reregister="setup $FLOOR register 0x2 $d2s" gone="verify $FLOOR check absent 0x2 $d1s"
+    {
+        echo "contender agent-off"; echo "$reregister"; echo "stdin $WORK/off.in"; echo "run $AGENT"; echo "$gone"
+        echo "contender nvme-cli-off"; echo "$reregister"; echo "run $SCRIPT 0x1 0x2 $d1s"; echo "$gone"
+        echo "contender floor-off"; echo "$reregister"; echo "run $FLOOR fence 0x1 0x2 $d1s"; echo "$gone"
+        echo "contender floor-off-par"; echo "$reregister"; echo "run $FLOOR fence -j 0x1 0x2 $d1s"; echo "$gone"
+        echo "contender agent-on"; echo "setup $FLOOR unregister 0x2 $d2s"; echo "stdin $WORK/on.in"; echo "run $AGENT"
+        echo "verify $FLOOR check present 0x2 $d2s"
+        echo "contender agent-status"; echo "$reregister"; echo "stdin $WORK/status.in"; echo "run $AGENT"
+        echo "contender agent-monitor"; echo "stdin $WORK/monitor.in"; echo "run $AGENT"
+    } >"$WORK/plan-$tag"
+    timer "$tag" "$WORK/plan-$tag"
+    "$NVMET" teardown || die "nvmet teardown failed"
+}
+
+# --- profile: peak RSS (GNU time) and instructions (callgrind) of one off ---------
+# After every timed run: valgrind cannot name objects read through the
+# overlay over 9p, so the files it profiles are first copied up to the
+# overlay's tmpfs (touch), which would change later timings.
+profile() {
+    local n dir=$OUT/callgrind what d1s d2s
+    mkdir -p "$dir"
+    touch -c "$AGENT" "$FLOOR"
+    ldd "$AGENT" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | xargs -r touch -c
+    for n in $PROFILE_DEVICES; do
+        note "profile: $n namespaces"
+        "$NVMET" setup --hosts 2 --namespaces "$n" --size-mb 1 >/dev/null || die "nvmet setup failed"
+        rm -rf "$WORK"/node*
+        devs_of host2; d2s=$SPACE; mkdir -p "$WORK/node2"
+        "$AGENT" -q -o on -n 0x2 -d "$COMMA" -s "$WORK/node2" || die "host2 could not unfence"
+        devs_of host1; d1s=$SPACE; mkdir -p "$WORK/node1"
+        "$AGENT" -q -o on -n 0x1 -d "$COMMA" -s "$WORK/node1" || die "host1 could not unfence"
+        printf 'action=off\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$COMMA" "$WORK/node1" >"$WORK/off.in"
+        "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
+        {
+            echo "== fence_nvme_pr off, $n namespaces: /usr/bin/time -v"
+            /usr/bin/time -v "$AGENT" <"$WORK/off.in" 2>&1
+            echo "exit: $?"
+        } >>"$OUT/rss.txt"
+        if command -v valgrind >/dev/null; then
+            for what in agent-off floor-off agent-version; do
+                [[ $what == agent-version && $n != "${PROFILE_DEVICES%% *}" ]] && continue
+                "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
+                local -a cmd=("$AGENT")
+                [[ $what == floor-off ]] && cmd=("$FLOOR" fence -j 0x1 0x2 $d1s)
+                [[ $what == agent-version ]] && cmd=("$AGENT" --version)
+                valgrind --tool=callgrind --callgrind-out-file="$dir/$what.$n.out" "${cmd[@]}" \
+                    <"$WORK/off.in" >>"$LOG" 2>"$dir/$what.$n.log"
+                echo "$what $n exit $?" >>"$dir/exit-status.txt"
+            done
+        else
+            note "no valgrind: no instruction counts"
+        fi
+        "$NVMET" teardown || die "nvmet teardown failed"
+    done
+}
+
+# --- SCSI: LIO through tcm_loop, fence_scsi ---------------------------------------
+scsi_config() {
+    local n=$1 tag=scsi,2,$1 s1 s2
+    note "SCSI: 2 hosts, $n LUNs"
+    "$LIO" setup --hosts 2 --luns "$n" >/dev/null || die "LIO setup failed"
+    s1=$("$LIO" devs host1) s2=$("$LIO" devs host2)
+    printf 'action=on\nkey=2\ndevices=%s\n' "$s2" | fence_scsi >>"$LOG" 2>&1 || die "fence_scsi on (host2) failed"
+    printf 'action=on\nkey=1\ndevices=%s\n' "$s1" | fence_scsi >>"$LOG" 2>&1 || die "fence_scsi on (host1) failed"
+    printf 'action=on\nkey=2\ndevices=%s\n' "$s2" >"$WORK/scsi-on.in"
+    printf 'action=status\nkey=2\ndevices=%s\n' "$s1" >"$WORK/scsi-status.in"
+    printf 'action=monitor\ndevices=%s\n' "$s1" >"$WORK/scsi-monitor.in"
+    {
+        echo "contender scsi-on"; echo "setup $SCSI_PR unregister 2 ${s2//,/ }"; echo "stdin $WORK/scsi-on.in"
+        echo "run fence_scsi"; echo "verify $SCSI_PR check present 2 ${s1//,/ }"
+        echo "contender scsi-status"; echo "setup $SCSI_PR register 2 ${s2//,/ }"; echo "stdin $WORK/scsi-status.in"
+        echo "run fence_scsi"
+        echo "contender scsi-monitor"; echo "stdin $WORK/scsi-monitor.in"; echo "run fence_scsi"
+    } >"$WORK/plan-$tag"
+    timer "$tag" "$WORK/plan-$tag"
+    "$LIO" teardown || die "LIO teardown failed"
+}
+
+# fence_scsi off: preempt-and-abort through tcm_loop. Known to hang; one
+# attempt, bounded, then a record of what is stuck. Last thing in the VM.
+scsi_off_probe() {
+    local s1 s2
+    "$LIO" setup --hosts 2 --luns 1 >/dev/null || die "LIO setup failed"
+    s1=$("$LIO" devs host1) s2=$("$LIO" devs host2)
+    printf 'action=on\nkey=2\ndevices=%s\n' "$s2" | fence_scsi >>"$LOG" 2>&1
+    printf 'action=on\nkey=1\ndevices=%s\n' "$s1" | fence_scsi >>"$LOG" 2>&1
+    printf 'action=off\nkey=2\ndevices=%s\n' "$s1" >"$WORK/scsi-off.in"
+    {
+        echo "contender scsi-off"; echo "stdin $WORK/scsi-off.in"; echo "run fence_scsi"; echo "timeout 60"
+        echo "verify $SCSI_PR check absent 2 $s1"
+    } >"$WORK/plan-scsi-off"
+    phase scsi-off start
+    "$TIMER" --rounds 1 --warmup 0 --tag scsi,2,1 --csv "$CSV" --log "$LOG" "$WORK/plan-scsi-off"
+    phase scsi-off end
+    {
+        echo "fence_scsi off (2 hosts, 1 LUN, LIO fileio through tcm_loop, Linux $(uname -r)):"
+        grep '^scsi,2,1,scsi-off,' "$CSV" | awk -F, '{printf "  status %s after %.1f s (exit %s)\n", $9, $6 / 1e6, $7}'
+        echo "  processes in uninterruptible sleep afterwards:"
+        ps -eo pid,stat,wchan:32,args | awk '$2 ~ /D/ {print "    " $0}'
+    } >>"$FAILURES"
+}
+
+# --- main -----------------------------------------------------------------------
+phase all start
+calibrate
+for hosts in $HOSTS_LIST; do
+    for n in $DEVICES_LIST; do
+        nvme_config "$hosts" "$n"
+    done
+done
+if ((SCSI)); then
+    for n in $SCSI_DEVICES_LIST; do
+        scsi_config "$n"
+    done
+fi
+phase all end
+if ((PROFILE)); then
+    phase profile start
+    profile
+    phase profile end
+fi
+# Any run that failed (other than the fence_scsi off probe below) fails the benchmark.
+bad=$(awk -F, 'NR > 1 && $9 != "ok" {n++} END {print n + 0}' "$CSV")
+if ((REPORT)); then
+    python3 "$BENCH/report.py" "$OUT" || die "report failed"
+fi
+# The off probe leaves a process stuck in the kernel: nothing may follow it.
+if ((SCSI && !QUICK)); then
+    scsi_off_probe
+fi
+if ((bad)); then
+    note "$bad run(s) failed or could not be verified (see $CSV and $LOG)"
+    exit 1
+fi
+note "done: $OUT"
+exit 0

@@ -1,0 +1,358 @@
+#!/usr/bin/env python3
+"""report.py - the table (results.md) and plot (plot.png) of a benchmark run.
+
+Usage: report.py RESULTS_DIR
+
+Reads what bench/guest/bench-vm.sh (and bench/run.sh) wrote to RESULTS_DIR:
+raw.csv, guest-env.txt, host-env.txt (optional), phases.txt, rss.txt,
+callgrind/, failures.txt. Writes results.md, plot.dat, plot.gp and plot.png
+(gnuplot, if installed). Python standard library only.
+Statistics: warm-up rounds (round < 0) and failed runs are left out; median
+and p95 are nearest-rank over the remaining runs.
+"""
+import collections
+import csv
+import glob
+import math
+import os
+import re
+import shutil
+import subprocess
+import sys
+
+OFF_TARGET_FLOOR = 1.5     # agent off within 1.5x of the floor
+SCRIPT_TARGET = {1: 5, 64: 50}  # at least this many times faster than the script
+RSS_TARGET_KB = 10 * 1024
+
+
+def nearest_rank(sorted_values, p):
+    rank = max(1, math.ceil(p * len(sorted_values) / 100))
+    return sorted_values[rank - 1]
+
+
+def load_runs(path):
+    runs = collections.defaultdict(list)      # (bed, hosts, ndev, contender) -> [wall_us]
+    rss = collections.defaultdict(int)        # same key -> max ru_maxrss (kB)
+    failed = collections.Counter()            # same key -> failed runs
+    statuses = collections.defaultdict(collections.Counter)
+    with open(path, newline="") as f:
+        for row in csv.DictReader(f):
+            key = (row["bed"], int(row["hosts"]), int(row["ndev"]), row["contender"])
+            statuses[key][row["status"]] += 1
+            if row["status"] != "ok":
+                failed[key] += 1
+                continue
+            rss[key] = max(rss[key], int(row["maxrss_kb"]))
+            if int(row["round"]) >= 0:
+                runs[key].append(int(row["wall_us"]) / 1000.0)
+    stats = {}
+    for key, values in runs.items():
+        values.sort()
+        stats[key] = {"n": len(values), "median": nearest_rank(values, 50), "p95": nearest_rank(values, 95),
+                      "min": values[0], "max": values[-1], "rss_kb": rss[key]}
+    return stats, failed, statuses
+
+
+def fmt_ms(v):
+    if v is None:
+        return "–"
+    if v >= 10000:
+        return f"{v / 1000:.1f} s"
+    if v >= 100:
+        return f"{v:.0f}"
+    return f"{v:.1f}"
+
+
+def cell(s):
+    if not s:
+        return "–"
+    return f"{fmt_ms(s['median'])} ({fmt_ms(s['p95'])})"
+
+
+def read_kv(path):
+    out = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            for line in f:
+                if ":" in line:
+                    k, v = line.split(":", 1)
+                    out[k.strip()] = v.strip()
+    return out
+
+
+def callgrind_profile(path):
+    """Total Ir and self Ir per object file of a callgrind output file."""
+    names = {}
+    per_object = collections.Counter()
+    total = None
+    current = "?"
+    skip_next_cost = False
+    with open(path, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line.startswith(("ob=", "cob=")):
+                # Names are compressed: "(id) name" the first time, "(id)" later,
+                # and the first mention may be a callee's (cob=).
+                m = re.match(r"c?ob=\((\d+)\)(?: (.*))?", line)
+                if m and m.group(2):
+                    names[m.group(1)] = m.group(2)
+                if line.startswith("ob="):
+                    current = names.get(m.group(1), "?") if m else line[3:]
+            elif line.startswith("calls="):
+                skip_next_cost = True
+            elif line[:1].isdigit() or line[:1] in "+-*":
+                if skip_next_cost:
+                    skip_next_cost = False
+                    continue
+                parts = line.split()
+                if len(parts) >= 2:
+                    per_object[current] += int(parts[1])
+            elif line.startswith(("summary:", "totals:")):
+                total = int(line.split()[1])
+    if total is None:
+        total = sum(per_object.values())
+    return total, per_object
+
+
+def object_group(path):
+    base = os.path.basename(path)
+    for prefix, group in (("ld-linux", "dynamic loader (ld.so)"), ("libstdc++", "libstdc++"),
+                          ("libicu", "ICU (via libxml2)"), ("libxml2", "libxml2"), ("libc.so", "libc"),
+                          ("libspdlog", "spdlog"), ("libfmt", "fmt"), ("libboost", "Boost.Program_options"),
+                          ("libgcc", "libgcc"), ("libm.so", "libm"), ("vgpreload", "valgrind preload")):
+        if base.startswith(prefix):
+            return group
+    if base in ("fence_nvme_pr", "bench_floor"):
+        return base + " (own code)"
+    return base
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: report.py RESULTS_DIR")
+    out = sys.argv[1]
+    stats, failed, statuses = load_runs(os.path.join(out, "raw.csv"))
+    genv = read_kv(os.path.join(out, "guest-env.txt"))
+    henv = read_kv(os.path.join(out, "host-env.txt"))
+
+    def s(bed, hosts, ndev, name):
+        return stats.get((bed, hosts, ndev, name))
+
+    def floor_best(hosts, ndev):
+        cands = [x for x in (s("nvme", hosts, ndev, "floor-off"), s("nvme", hosts, ndev, "floor-off-par")) if x]
+        return min(cands, key=lambda x: x["median"]) if cands else None
+
+    nvme_keys = sorted({(k[1], k[2]) for k in stats if k[0] == "nvme"})
+    scsi_keys = sorted({(k[1], k[2]) for k in stats if k[0] == "scsi"})
+    host_counts = sorted({h for h, _ in nvme_keys})
+    lines = []
+    w = lines.append
+    w("# Fencing benchmark: how fast a node is cut off")
+    w("")
+    w("Wall time from process start to exit (bench_timer: fork to wait4), in milliseconds, "
+      "**median (p95)** over the runs of one VM boot; every contender shares the same emulated CPU.")
+    rounds = genv.get("rounds", "?")
+    w(f"Runs per cell: {rounds}. Mode: {genv.get('mode', '?')}.")
+    w("")
+    w("## Environment")
+    w("")
+    w(f"- Guest kernel: {genv.get('guest_kernel', '?')}; guest CPU: {genv.get('guest_cpu', '?')}")
+    w(f"- QEMU: {henv.get('qemu') or genv.get('qemu', '?')} ({henv.get('accel', 'TCG software emulation')})")
+    w(f"- Host CPU: {henv.get('host_cpu', 'not recorded (run without bench/run.sh)')}; "
+      f"host kernel: {henv.get('host_kernel', '?')}")
+    if henv.get("host_load"):
+        w(f"- Host load (1-min average, sampled every 10 s during the VM run; the machine is shared): "
+          f"{henv['host_load']}; other QEMU processes running: {henv.get('other_qemu', '?')}")
+    w(f"- Agent: {genv.get('agent', '?')}; nvme-cli: {genv.get('nvme_cli', '?')}; "
+      f"fence-agents {genv.get('fence_agents', '?')}; sg3-utils {genv.get('sg3_utils', '?')}")
+    w("")
+
+    # --- off -----------------------------------------------------------------
+    w("## Fencing (`off`): NVMe, nvmet over nvme-loop")
+    w("")
+    w("| hosts | namespaces | fence_nvme_pr off | floor (1 thread) | floor (threads) | nvme-cli script "
+      "| agent / best floor | script / agent |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    verdicts = []
+    for hosts, ndev in nvme_keys:
+        a = s("nvme", hosts, ndev, "agent-off")
+        f1, fp = s("nvme", hosts, ndev, "floor-off"), s("nvme", hosts, ndev, "floor-off-par")
+        fb = floor_best(hosts, ndev)
+        sc = s("nvme", hosts, ndev, "nvme-cli-off")
+        r_floor = a["median"] / fb["median"] if a and fb else None
+        r_script = sc["median"] / a["median"] if a and sc else None
+        w(f"| {hosts} | {ndev} | {cell(a)} | {cell(f1)} | {cell(fp)} | {cell(sc)} | "
+          f"{'–' if r_floor is None else f'{r_floor:.2f}x'} | {'–' if r_script is None else f'{r_script:.1f}x'} |")
+        if r_floor is not None:
+            verdicts.append(("off within 1.5x of the floor", hosts, ndev, r_floor, r_floor <= OFF_TARGET_FLOOR,
+                             f"{r_floor:.2f}x"))
+        if r_script is not None and ndev in SCRIPT_TARGET:
+            want = SCRIPT_TARGET[ndev]
+            verdicts.append((f"at least {want}x faster than the nvme-cli script", hosts, ndev, r_script,
+                             r_script >= want, f"{r_script:.1f}x"))
+    w("")
+    w("The floor is `bench_floor fence`: a static C program issuing only the ioctls of a verified fence "
+      "(a Reservation Report per namespace to check our own key, a preempt-and-abort, a Report read-back), "
+      "either in one thread or one thread per namespace. The ratio uses the faster of the two.")
+    w("")
+
+    # --- other actions -------------------------------------------------------
+    w("## Other actions")
+    w("")
+    w("| bed | hosts | devices | fence_nvme_pr on | status | monitor | fence_scsi on | fence_scsi status "
+      "| fence_scsi monitor |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for hosts, ndev in nvme_keys:
+        w(f"| NVMe | {hosts} | {ndev} | {cell(s('nvme', hosts, ndev, 'agent-on'))} | "
+          f"{cell(s('nvme', hosts, ndev, 'agent-status'))} | {cell(s('nvme', hosts, ndev, 'agent-monitor'))} "
+          f"| | | |")
+    for hosts, ndev in scsi_keys:
+        w(f"| SCSI (LIO) | {hosts} | {ndev} | | | | {cell(s('scsi', hosts, ndev, 'scsi-on'))} | "
+          f"{cell(s('scsi', hosts, ndev, 'scsi-status'))} | {cell(s('scsi', hosts, ndev, 'scsi-monitor'))} |")
+    w("")
+    w("`on` starts from the target's key removed (a node joining after it was fenced); `status` asks about a "
+      "registered node; fence_scsi's `monitor` does not touch the devices (it checks its binaries and key "
+      "file), ours opens every device and asks it.")
+    w("")
+
+    # --- calibration ---------------------------------------------------------
+    cal = [(k[3], v) for k, v in stats.items() if k[0] == "exec"]
+    if cal:
+        w("## What a process start costs in this VM")
+        w("")
+        w("| command | median (p95) ms | peak RSS |")
+        w("|---|---:|---:|")
+        order = ["exec-static-noop", "exec-true", "agent-version", "nvme-cli-version", "bash-noop", "python3-noop"]
+        labels = {"exec-static-noop": "static C no-op (`bench_floor noop`)", "exec-true": "`/bin/true` (dynamic libc)",
+                  "agent-version": "`fence_nvme_pr --version` (start-up and exit only)",
+                  "nvme-cli-version": "`nvme version`", "bash-noop": "`bash -c :`", "python3-noop": "`python3 -c pass`"}
+        for name, v in sorted(cal, key=lambda x: order.index(x[0]) if x[0] in order else 99):
+            w(f"| {labels.get(name, name)} | {cell(v)} | {v['rss_kb'] / 1024:.1f} MB |")
+        w("")
+
+    # --- RSS -----------------------------------------------------------------
+    w("## Peak RSS of fence_nvme_pr")
+    w("")
+    agent_rss = {k: v["rss_kb"] for k, v in stats.items() if k[3].startswith("agent-")}
+    if agent_rss:
+        worst = max(agent_rss.items(), key=lambda kv: kv[1])
+        w(f"Largest peak RSS over all agent runs (`wait4` ru_maxrss): **{worst[1] / 1024:.1f} MB** "
+          f"({worst[0][3]}, {worst[0][1]} hosts, {worst[0][2]} devices).")
+        verdicts.append(("peak RSS under 10 MB", worst[0][1], worst[0][2], worst[1], worst[1] < RSS_TARGET_KB,
+                         f"{worst[1] / 1024:.1f} MB"))
+    rss_path = os.path.join(out, "rss.txt")
+    if os.path.exists(rss_path):
+        w("")
+        w("`/usr/bin/time -v` of one `off`:")
+        w("")
+        with open(rss_path) as f:
+            text = f.read()
+        for block in text.split("== ")[1:]:
+            title = block.splitlines()[0]
+            m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", block)
+            if m:
+                w(f"- {title}: {int(m.group(1)) / 1024:.1f} MB")
+    w("")
+
+    # --- callgrind -----------------------------------------------------------
+    cg = sorted(glob.glob(os.path.join(out, "callgrind", "*.out")))
+    if cg:
+        w("## Instructions executed (valgrind callgrind)")
+        w("")
+        w("Deterministic, so regressions show even on a noisy machine. Self cost by object file; "
+          "all threads; from the first instruction of the dynamic loader to exit.")
+        w("")
+        w("| run | total instructions | where (self cost) |")
+        w("|---|---:|---|")
+        for path in cg:
+            name = os.path.basename(path)[:-4]
+            total, per_obj = callgrind_profile(path)
+            groups = collections.Counter()
+            for obj, ir in per_obj.items():
+                groups[object_group(obj)] += ir
+            top = ", ".join(f"{g} {ir / total * 100:.0f}%" for g, ir in groups.most_common(6) if total)
+            w(f"| {name} | {total / 1e6:.2f} M | {top} |")
+        w("")
+
+    # --- targets -------------------------------------------------------------
+    w("## Targets")
+    w("")
+    w("| target | hosts | devices | measured | met |")
+    w("|---|---:|---:|---:|---|")
+    for name, hosts, ndev, _, ok, text in verdicts:
+        w(f"| {name} | {hosts} | {ndev} | {text} | {'yes' if ok else '**no**'} |")
+    w("")
+
+    # --- failures ------------------------------------------------------------
+    w("## What did not work")
+    w("")
+    bad = [(k, c) for k, c in statuses.items() if any(st != "ok" for st in c)]
+    if not bad:
+        w("Every run succeeded and was verified.")
+    for k, c in sorted(bad):
+        detail = ", ".join(f"{st} {n}" for st, n in sorted(c.items()))
+        w(f"- {k[0]} {k[3]} ({k[1]} hosts, {k[2]} devices): {detail}")
+    fail_path = os.path.join(out, "failures.txt")
+    if os.path.exists(fail_path) and os.path.getsize(fail_path):
+        w("")
+        w("```")
+        with open(fail_path) as f:
+            w(f.read().rstrip())
+        w("```")
+    w("")
+    w("![time against devices](plot.png)")
+    w("")
+    with open(os.path.join(out, "results.md"), "w") as f:
+        f.write("\n".join(lines))
+
+    write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts)
+    print(os.path.join(out, "results.md"))
+
+
+def write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts):
+    series = []   # (title, style, [(ndev, median, p95)])
+    colors = {"agent": "#1f77b4", "floor": "#2ca02c", "script": "#d62728", "scsi": "#9467bd", "scsi2": "#8c564b"}
+    for hosts in host_counts:
+        dash = 1 if hosts == host_counts[0] else 2
+        devs = sorted(d for h, d in nvme_keys if h == hosts)
+        series.append((f"fence\\_nvme\\_pr off, {hosts} hosts", colors["agent"], dash,
+                       [(d, s("nvme", hosts, d, "agent-off")) for d in devs]))
+        series.append((f"floor (best), {hosts} hosts", colors["floor"], dash, [(d, floor_best(hosts, d)) for d in devs]))
+        series.append((f"nvme-cli script off, {hosts} hosts", colors["script"], dash,
+                       [(d, s("nvme", hosts, d, "nvme-cli-off")) for d in devs]))
+    for hosts in sorted({h for h, _ in scsi_keys}):
+        devs = sorted(d for h, d in scsi_keys if h == hosts)
+        series.append((f"fence\\_scsi on (off hangs), {hosts} hosts", colors["scsi"], 1,
+                       [(d, s("scsi", hosts, d, "scsi-on")) for d in devs]))
+        series.append((f"fence\\_scsi status, {hosts} hosts", colors["scsi2"], 1,
+                       [(d, s("scsi", hosts, d, "scsi-status")) for d in devs]))
+    dat = os.path.join(out, "plot.dat")
+    with open(dat, "w") as f:
+        for title, _, _, points in series:
+            f.write(f"# {title}\n")
+            for d, st in points:
+                if st:
+                    f.write(f"{d} {st['median']:.3f} {st['p95']:.3f}\n")
+            f.write("\n\n")
+    plots = []
+    for i, (title, color, dash, points) in enumerate(series):
+        if not any(st for _, st in points):
+            continue
+        plots.append(f"'plot.dat' index {i} using 1:2:2:3 with yerrorlines lw 2 dt {dash} pt 7 ps 0.8 "
+                     f"lc rgb '{color}' title '{title}'")
+    gp = os.path.join(out, "plot.gp")
+    with open(gp, "w") as f:
+        f.write("set terminal pngcairo size 1000,640 font 'sans,10'\n")
+        f.write("set output 'plot.png'\n")
+        f.write("set title 'Time to cut a node off (median, bar to p95), one VM boot, emulated CPU'\n")
+        f.write("set xlabel 'devices (namespaces / LUNs)'\nset ylabel 'wall time, ms (log scale)'\n")
+        f.write("set logscale xy 2\nset xtics (1, 4, 16, 64)\nset xrange [0.8:80]\n")
+        f.write("set format y '%g'\nset ytics (10, 30, 100, 300, 1000, 3000, 10000, 30000, 100000)\n")
+        f.write("set grid\nset key outside right top\n")
+        f.write("plot " + ", \\\n     ".join(plots) + "\n")
+    if shutil.which("gnuplot") and plots:
+        subprocess.run(["gnuplot", "plot.gp"], cwd=out, check=True)
+
+
+if __name__ == "__main__":
+    main()

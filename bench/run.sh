@@ -1,0 +1,108 @@
+#!/usr/bin/env bash
+# bench/run.sh - the fencing benchmark from a clean clone, one command:
+# installs what is missing, builds the agent and the benchmark programs,
+# boots one VM (tests/vm) that runs every contender, and writes the table
+# (results.md) and the plot (plot.png) to the results directory.
+#
+# Usage: bench/run.sh [--quick] [--out DIR] [--build DIR] [--rounds N]
+#                     [--publish] [-- EXTRA bench-vm.sh OPTIONS]
+#   --quick    a few rounds, 1 and 4 namespaces, 2 hosts (a couple of minutes)
+#   --out      results directory (default BUILD/bench-results[-quick])
+#   --build    CMake build directory (default ./build)
+#   --rounds   timed rounds per contender (default 20; quick 3)
+#   --publish  also copy results.md and plot.png to bench/results/
+# Anything after "--" goes to bench/guest/bench-vm.sh (e.g. --devices "1 4",
+# --hosts 2, --no-scsi, --no-profile).
+#
+# The machine's load matters (the VM is emulated): run.sh samples the host's
+# load average every 10 s while the VM runs and puts it in the report.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+quick=0 out='' build=$top/build rounds='' publish=0
+extra=()
+while (($#)); do
+    case $1 in
+        --quick) quick=1; shift ;;
+        --out) out=$2; shift 2 ;;
+        --build) build=$2; shift 2 ;;
+        --rounds) rounds=$2; shift 2 ;;
+        --publish) publish=1; shift ;;
+        --) shift; extra=("$@"); break ;;
+        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+        *) echo "bench/run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+mkdir -p "$build"
+build=$(cd "$build" && pwd)
+[[ -n $out ]] || out=$build/bench-results$( ((quick)) && echo -quick)
+
+"$top/packaging/install-deps.sh" test
+jobs=$(nproc)
+cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build "$build" -j "$jobs" --target fence_nvme_pr
+agent=$build/fence_agent/fence_nvme_pr
+# The benchmark programs: part of the main build once bench/ is a
+# subdirectory of it, else built on their own.
+if cmake --build "$build" -j "$jobs" --target bench_timer bench_floor bench_scsi_pr >/dev/null 2>&1; then
+    tools=$build/bench
+else
+    cmake -S "$top/bench" -B "$build/bench-standalone" >/dev/null
+    cmake --build "$build/bench-standalone" -j "$jobs"
+    tools=$build/bench-standalone
+fi
+
+rm -rf "$out"
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+accel="TCG software emulation"
+[[ -r /dev/kvm && -w /dev/kvm ]] && accel=KVM
+{
+    echo "host_cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1) ($(nproc) CPUs)"
+    echo "host_kernel: $(uname -r)"
+    echo "qemu: $(qemu-system-x86_64 --version | head -n1)"
+    echo "accel: $accel"
+    echo "git: $(git -C "$top" describe --always --dirty 2>/dev/null || echo unknown)"
+    echo "started: $(date -u +%FT%TZ); load at start: $(cut -d' ' -f1-3 /proc/loadavg)"
+} >"$out/host-env.txt"
+
+# Host load sampler: "EPOCH LOAD1 QEMU_PROCESSES" every 10 s.
+sample_load() {
+    while :; do
+        printf '%s %s %s\n' "$(date +%s)" "$(cut -d' ' -f1 /proc/loadavg)" \
+            "$(pgrep -c -x qemu-system-x86 2>/dev/null || pgrep -c qemu-system 2>/dev/null || echo 0)"
+        sleep 10
+    done >>"$out/host-load.txt"
+}
+sample_load &
+sampler=$!
+trap 'kill "$sampler" 2>/dev/null || true' EXIT
+
+args=(--agent "$agent" --timer "$tools/bench_timer" --floor "$tools/bench_floor" --scsi-pr "$tools/bench_scsi_pr"
+      --out "$out")
+((quick)) && args+=(--quick)
+[[ -n $rounds ]] && args+=(--rounds "$rounds")
+timeout=14400
+((quick)) && timeout=600
+rc=0
+"$top/tests/vm/run-vm.sh" --timeout "$timeout" --rw "$out" -- "$top/bench/guest/bench-vm.sh" "${args[@]}" "${extra[@]}" ||
+    rc=$?
+kill "$sampler" 2>/dev/null || true
+[[ -s $out/raw.csv ]] || { echo "bench/run.sh: the VM produced no results (exit $rc)" >&2; exit 1; }
+
+# Host load during the run: min / median / max of the samples, and how many
+# QEMU processes (ours included) were running.
+if [[ -s $out/host-load.txt ]]; then
+    sort -n -k2 "$out/host-load.txt" | awk '{l[NR] = $2; q = ($3 > q ? $3 : q)}
+        END {printf "host_load: min %s, median %s, max %s\nother_qemu: up to %d besides ours\n", l[1], l[int((NR + 1) / 2)], l[NR], q - 1}' \
+        >>"$out/host-env.txt"
+fi
+echo "finished: $(date -u +%FT%TZ); load at end: $(cut -d' ' -f1-3 /proc/loadavg)" >>"$out/host-env.txt"
+python3 "$top/bench/report.py" "$out"
+if ((publish)); then
+    mkdir -p "$top/bench/results"
+    cp "$out/results.md" "$out/plot.png" "$top/bench/results/"
+    echo "bench/run.sh: copied results.md and plot.png to bench/results/"
+fi
+echo "bench/run.sh: results in $out (VM exit $rc)"
+exit "$rc"

@@ -1,0 +1,172 @@
+#!/bin/bash
+# Two-node active/standby cluster (one VM boot, scenarios in sequence):
+#   1. failover: node1 runs the application and freezes (SIGSTOP of every
+#      process); Pacemaker on node2 fences it through fence_nvme_pr and
+#      starts the application; thawed, node1's next write fails with EBADE
+#      and its cluster stack stops itself; nothing node1 wrote lands after
+#      the fence, node2's records are intact.
+#   4. rejoin: node1 reboots (fresh namespaces), is unfenced automatically
+#      and takes the service over again.
+#   3. split brain: the link between the nodes is cut; both try to fence;
+#      exactly one keeps the disk, the other cannot write.
+# Usage: two-nodes.sh FENCE_AGENT RESOURCE_AGENT (on the host: boots the VM)
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/lib.sh"
+
+host_config() {
+    local dir=$1
+    cluster_corosync_conf "$dir" 2 || return 1
+    echo "fencing (pcs -f, pushed to the live cluster as pcs cluster cib-push does):"
+    cib_begin fencing.xml &&
+        pcs_f fencing.xml alert create id=events path=/usr/local/bin/fnp-alert-log meta timestamp-format=%s.%06N &&
+        pcs_f fencing.xml alert recipient add events value="$ALERTS" &&
+        pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/data-disk \
+            "pcmk_host_map=node1:0x1;node2:0x2" meta provides=unfencing &&
+        cib_patch fencing.xml fencing.patch || return 1
+    echo "the service:"
+    cib_begin service.xml &&
+        pcs_f service.xml resource defaults update resource-stickiness=100 &&
+        pcs_f service.xml resource create disk ocf:nvmepr:nvme_persist devices=/dev/data-disk2 \
+            op monitor interval=10s timeout=20s on-fail=fence &&
+        pcs_f service.xml resource create app ocf:fnptest:journal "devices=/dev/data-disk /dev/data-disk2" &&
+        pcs_f service.xml constraint colocation add app with disk INFINITY &&
+        pcs_f service.xml constraint order disk then app &&
+        pcs_f service.xml constraint location disk prefers node1=50 &&
+        cib_patch service.xml service.patch
+}
+
+if [[ ${1:-} == --host-config ]]; then
+    cluster_host_config "$2" "$3" "$4"
+    exit
+fi
+cluster_enter_vm "$HERE/two-nodes.sh" 900 "${1:-}" "${2:-}"
+
+trap 'if ((FAILED)); then dump_state; fi' EXIT
+log "setting up: shared disks, nodes, network, corosync + pacemaker"
+cluster_setup 2 || { fail "cluster setup"; exit 1; }
+wait_for "node1 and node2 online (crm_mon on node2)" 240 is_online node2 "node1 node2" || exit 1
+now_us
+timing "cluster formation: corosync started -> both nodes online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
+pass "both nodes online"
+
+# ------------------------------------------------------------- configure
+node_run node1 cibadmin --patch --xml-file "$CFG/fencing.patch" || { fail "cibadmin --patch (fencing)"; exit 1; }
+log "fencing configured (fence_nvme_pr, pcmk_host_map node1:0x1;node2:0x2, provides=unfencing)"
+wait_alert "nvme-fence started" 120 0 "* resource * nvme-fence start 0 *" || exit 1
+# A second configuration change also retries an unfencing that ran before
+# the fencer had registered the new device ("No fence device": Pacemaker
+# gives up until the next transition).
+node_run node1 cibadmin --patch --xml-file "$CFG/service.patch" || { fail "cibadmin --patch (service)"; exit 1; }
+log "service configured (disk: nvme_persist on /dev/data-disk2, app: journal writer, colocated and ordered)"
+wait_alert "node1 unfenced" 120 0 "* fencing node1 *Operation on of node1 by *: OK*" || exit 1
+wait_alert "node2 unfenced" 120 0 "* fencing node2 *Operation on of node2 by *: OK*" || exit 1
+check_eq "both nodes unfenced automatically: their keys are on the disk" "0x1 0x2" "$(disk_keys 1)"
+check_eq "fence_nvme_pr made a write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
+wait_alert "app started on node1" 120 0 "* resource node1 app start 0 *" || exit 1
+pass "app runs on node1, after disk"
+check_eq "nvme_persist holds a write-exclusive reservation on /dev/data-disk2" 1 "$(fnp_resv_rtype "$(ns_dev 2)")"
+
+# ------------------------------------------------------ 1. failover
+echo "== scenario 1: node1 freezes, node2 fences it and takes over"
+records_ok() { local n; n=$(grep -c ' ok$' "$CLUSTER_STATE/journal-$1.log" 2>/dev/null); ((n >= $2)); }
+wait_for "node1 wrote 3 records" 60 records_ok node1 3 || exit 1
+alerts_count; from=$REPLY
+node_freeze node1
+now_us; T_FAIL=$REPLY
+log "node1 frozen (SIGSTOP of all ${#PIDS[@]} processes)"
+wait_alert "node2 fences node1" 180 "$from" "* fencing node1 *Operation * of node1 by node2 *: OK*" || exit 1
+T_FENCE=$ALERT_US
+log "fenced: ${ALERT#* * * * * * * }"
+wait_alert "app started on node2" 180 "$from" "* resource node2 app start 0 *" || exit 1
+T_APP=$ALERT_US
+timing "failover: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s, failure -> app running on node2 $(secs "$T_FAIL" "$T_APP") s"
+check_eq "only node2's key is left on the disk" "0x2" "$(disk_keys 1)"
+mapfile -t before < <(journal_read 1)
+log "journal after the takeover: ${#before[@]} records, the last: ${before[-1]}"
+
+node_thaw node1
+log "node1 thawed"
+failed_write() { grep -q ' FAILED ' "$CLUSTER_STATE/journal-node1.log"; }
+if wait_for "node1's writer to fail" 60 failed_write; then
+    line=$(grep ' FAILED ' "$CLUSTER_STATE/journal-node1.log" | head -n1)
+    log "node1: ${line#* }"
+    check "node1's next write fails with EBADE (Invalid exchange)" grep -q 'Invalid exchange' <<<"$line"
+fi
+stack_down() {
+    local p comm
+    node_daemons node1
+    for p in "${PIDS[@]}"; do
+        read -r comm <"/proc/$p/comm" 2>/dev/null && [[ $comm == pacemaker* ]] && return 1
+    done
+    return 0
+}
+if wait_for "node1's Pacemaker to stop itself" 120 stack_down; then
+    pass "node1's cluster stack stopped itself"
+    grep -h pacemakerd "$CLUSTER_STATE/node1.events"
+fi
+nap 3
+mapfile -t after < <(journal_read 1)
+prefix_kept=1
+for i in "${!before[@]}"; do [[ ${after[i]:-} == "${before[i]}" ]] || prefix_kept=0; done
+check "node2's records and node1's before the fence are intact" test "$prefix_kept" = 1
+late=0
+for ((i = ${#before[@]}; i < ${#after[@]}; i++)); do [[ ${after[i]} == *" node2 "* ]] || late=$((late + 1)); done
+check_eq "no record of node1 landed after the fence" 0 "$late"
+check "node2 keeps appending" test "${#after[@]}" -gt "${#before[@]}"
+crm_status node2 | sed -n '/Node List/,/^$/p'
+
+# ------------------------------------------------------ 4. rejoin
+echo "== scenario 4: node1 reboots, is unfenced automatically and takes the service back"
+alerts_count; from=$REPLY
+now_us; T_BOOT=$REPLY
+node_reboot node1 || { fail "node1 reboot"; exit 1; }
+log "node1 rebooted (fresh namespaces and state), corosync and Pacemaker started"
+wait_alert "node1 unfenced again" 240 "$from" "* fencing node1 *Operation on of node1 by *: OK*" || exit 1
+timing "rejoin: node1 boot -> unfenced $(secs "$T_BOOT" "$ALERT_US") s"
+check_eq "node1's key is back on the disk" "0x1 0x2" "$(disk_keys 1)"
+alerts_count; from=$REPLY
+mapfile -t before < <(journal_read 1)
+now_us; T_MOVE=$REPLY
+node_run node2 crm_resource --move --resource disk --node node1 >/dev/null 2>&1 ||
+    fail "crm_resource --move --resource disk --node node1"
+wait_alert "app started on node1" 180 "$from" "* resource node1 app start 0 *" || exit 1
+timing "switchover node2 -> node1: $(secs "$T_MOVE" "$ALERT_US") s"
+pass "node1 took the service over again"
+node_run node2 crm_resource --clear --resource disk >/dev/null 2>&1 || fail "crm_resource --clear"
+wait_for "node1 wrote 2 records" 60 records_ok node1 2 || exit 1
+mapfile -t after < <(journal_read 1)
+prefix_kept=1
+for i in "${!before[@]}"; do [[ ${after[i]:-} == "${before[i]}" ]] || prefix_kept=0; done
+check "the journal is intact and node1 continues it" test "$prefix_kept" = 1 -a "${after[-1]}" != "${before[-1]}"
+check "the continuation is node1's" test "${after[-1]#* }" != "${after[-1]#* node1 }"
+
+# ------------------------------------------------------ 3. split brain
+echo "== scenario 3: the link between node1 and node2 is cut; both try to fence"
+key_of() { echo "0x${1#node}"; }
+alerts_count; from=$REPLY
+node_link node1 down
+now_us; T_CUT=$REPLY
+log "link cut (fnp-node1 down): node1 runs the service, node2 is idle"
+wait_alert "one node fences the other" 180 "$from" "* fencing node* *Operation * of node* by node*: OK*" || exit 1
+T_FENCE=$ALERT_US
+desc=${ALERT#*Operation }
+L=${desc#* of }; L=${L%% *}
+W=${desc#* by }; W=${W%% *}
+log "$W fenced $L: Operation $desc"
+nap 15
+check_eq "only the winner's key is on the disk" "$(key_of "$W")" "$(disk_keys 1)"
+grep -q "Operation [a-z]* of $W by $L [^:]*: OK" "$ALERTS" && fail "$L fenced $W too" || pass "$L did not fence $W"
+grep "Operation [a-z]* of $W by $L" "$ALERTS" | head -n 2 | sed 's/^[^ ]* /  /'
+write_test "$L"; check_eq "$L cannot write (EBADE)" 2 "$?"
+write_test "$W"; check_eq "$W can write" 0 "$?"
+if [[ $W == node1 ]]; then
+    n1=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node1.log")
+    wait_for "node1 keeps writing" 30 records_ok node1 $((n1 + 2)) && pass "the service kept running on node1"
+    timing "split brain: cut -> fence complete $(secs "$T_CUT" "$T_FENCE") s, service never stopped (on the winner)"
+else
+    wait_alert "app started on node2" 180 "$from" "* resource node2 app start 0 *" &&
+        pass "the service moved to node2" &&
+        timing "split brain: cut -> fence complete $(secs "$T_CUT" "$T_FENCE") s, cut -> app running on node2 $(secs "$T_CUT" "$ALERT_US") s"
+fi
+summary
