@@ -53,12 +53,12 @@ secs() { local d=$(($2 - $1)); ((d < 0)) && d=0; printf '%d.%03d' $((d / 1000000
 
 # ---------------------------------------------------------------- host side
 
-# cluster_enter_vm SCRIPT TIMEOUT FENCE_AGENT RESOURCE_AGENT: on the host,
+# cluster_enter_vm SCRIPT TIMEOUT FENCE_AGENT RESOURCE_AGENT [MEM_MB]: on the host,
 # write the configuration into a fresh directory (the script's host_config
 # function, run by cluster_host_config in a private mount namespace), boot
 # the VM and run SCRIPT in it; exit with its status. In the VM: return.
 cluster_enter_vm() {
-    local script=$1 timeout=$2 agent=$3 ra=$4 cfg rc=0
+    local script=$1 timeout=$2 agent=$3 ra=$4 mem=${5:-2048} cfg rc=0
     if [[ ${FNP_VM:-} == 1 ]]; then
         FENCE_AGENT=$agent RESOURCE_AGENT=$ra
         CFG=${FNP_CLUSTER_CFG:?}
@@ -73,7 +73,7 @@ cluster_enter_vm() {
     trap "rm -rf '$cfg'" EXIT
     unshare --mount --propagation private -- "$script" --host-config "$cfg" "$agent" "$ra" ||
         { echo "FAIL: writing the cluster configuration on the host failed"; exit 1; }
-    "$VM_DIR/run-vm.sh" --timeout "$timeout" --env "FNP_CLUSTER_CFG=$cfg" -- "$script" "$agent" "$ra" || rc=$?
+    "$VM_DIR/run-vm.sh" --timeout "$timeout" --mem "$mem" --env "FNP_CLUSTER_CFG=$cfg" -- "$script" "$agent" "$ra" || rc=$?
     exit "$rc"
 }
 
@@ -135,6 +135,12 @@ cib_begin() { cibadmin --empty >"$1" && cp "$1" "$1.orig"; }
 cib_patch() {
     crm_diff --original "$1.orig" --new "$1" --no-version >"$2"
     (($? <= 1)) && [[ -s $2 ]]
+}
+
+# pcs_alerts FILE: the alert every scenario waits on (guest/alert-log.sh).
+pcs_alerts() {
+    pcs_f "$1" alert create id=events path=/usr/local/bin/fnp-alert-log meta timestamp-format=%s.%06N &&
+        pcs_f "$1" alert recipient add events value="$ALERTS"
 }
 
 # pcs_f FILE ARGS...: pcs -f, echoing the command (the scenario's log shows
@@ -256,7 +262,7 @@ node_daemons() {
     all=("${PIDS[@]}")
     PIDS=()
     for p in "${all[@]}"; do
-        read -r comm <"/proc/$p/comm" 2>/dev/null || continue
+        read -r comm 2>/dev/null <"/proc/$p/comm" || continue
         [[ $comm == corosync || $comm == pacemaker* ]] && PIDS+=("$p")
     done
 }
@@ -370,6 +376,17 @@ ns_dev() { "$FNP_NVMET" dev host1 "$1"; }
 
 # disk_keys K: registered keys of namespace K, "0x1 0x2".
 disk_keys() { fnp_resv_keys "$(ns_dev "$1")" | paste -sd' '; }
+
+# derived_key NODEID: the key fence_nvme_pr derives from Corosync without a
+# pcmk_host_map: 32-bit FNV-1a of the cluster name, then the nodeid.
+derived_key() {
+    local h=2166136261 i c
+    for ((i = 0; i < ${#CLUSTER_NAME}; i++)); do
+        printf -v c '%d' "'${CLUSTER_NAME:i:1}"
+        h=$((((h ^ c) * 16777619) & 0xffffffff))
+    done
+    printf '0x%x\n' $(((h << 32) | $1))
+}
 
 # journal_read K [FIRST_LBA [BLOCKS]]: print the records of namespace K as
 # "SEQ NODE MS" lines, in disk order, stopping at the first gap.

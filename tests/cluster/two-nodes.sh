@@ -19,8 +19,7 @@ host_config() {
     cluster_corosync_conf "$dir" 2 || return 1
     echo "fencing (pcs -f, pushed to the live cluster as pcs cluster cib-push does):"
     cib_begin fencing.xml &&
-        pcs_f fencing.xml alert create id=events path=/usr/local/bin/fnp-alert-log meta timestamp-format=%s.%06N &&
-        pcs_f fencing.xml alert recipient add events value="$ALERTS" &&
+        pcs_alerts fencing.xml &&
         pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/data-disk \
             "pcmk_host_map=node1:0x1;node2:0x2" meta provides=unfencing &&
         cib_patch fencing.xml fencing.patch || return 1
@@ -97,7 +96,7 @@ stack_down() {
     local p comm
     node_daemons node1
     for p in "${PIDS[@]}"; do
-        read -r comm <"/proc/$p/comm" 2>/dev/null && [[ $comm == pacemaker* ]] && return 1
+        read -r comm 2>/dev/null <"/proc/$p/comm" && [[ $comm == pacemaker* ]] && return 1
     done
     return 0
 }

@@ -1,0 +1,118 @@
+#!/bin/bash
+# Three-node cluster, every node writing to the shared disk at once (Oracle
+# RAC style: write-exclusive-all-registrants, keys derived from Corosync, no
+# pcmk_host_map); one VM boot, scenarios in sequence:
+#   2. node3's corosync and Pacemaker are SIGKILLed: it is fenced, node1 and
+#      node2 keep writing, node3's writer (still running) gets EBADE and
+#      nothing it wrote lands after the fence.
+#   5. misconfiguration: a second fence device with a wrong device path fails
+#      visibly in crm_mon, with fence_nvme_pr's own message.
+# Usage: three-nodes.sh FENCE_AGENT RESOURCE_AGENT (on the host: boots the VM)
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+source "$HERE/lib.sh"
+STRIDE=500   # blocks of each node's own journal
+
+host_config() {
+    local dir=$1
+    cluster_corosync_conf "$dir" 3 || return 1
+    echo "fencing with keys derived from Corosync (pcs -f, pushed to the live cluster):"
+    cib_begin fencing.xml &&
+        pcs_alerts fencing.xml &&
+        pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/data-disk meta provides=unfencing &&
+        cib_patch fencing.xml fencing.patch || return 1
+    echo "the application, on every node:"
+    cib_begin rac.xml &&
+        pcs_f rac.xml resource create rac ocf:fnptest:journal devices=/dev/data-disk stride=$STRIDE clone &&
+        cib_patch rac.xml rac.patch || return 1
+    echo "the misconfiguration:"
+    cib_begin bad.xml &&
+        pcs_f bad.xml stonith create bad-fence fence_nvme_pr devices=/dev/no-such-disk &&
+        cib_patch bad.xml bad.patch
+}
+
+if [[ ${1:-} == --host-config ]]; then
+    cluster_host_config "$2" "$3" "$4"
+    exit
+fi
+cluster_enter_vm "$HERE/three-nodes.sh" 900 "${1:-}" "${2:-}" 3072
+
+trap 'if ((FAILED)); then dump_state; fi' EXIT
+log "setting up: shared disks, nodes, network, corosync + pacemaker"
+cluster_setup 3 || { fail "cluster setup"; exit 1; }
+wait_for "node1, node2 and node3 online (crm_mon on node1)" 300 is_online node1 "node1 node2 node3" || exit 1
+now_us
+timing "cluster formation (3 nodes): corosync started -> all online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
+pass "three nodes online"
+
+node_run node1 cibadmin --patch --xml-file "$CFG/fencing.patch" || { fail "cibadmin --patch (fencing)"; exit 1; }
+log "fencing configured (fence_nvme_pr, keys derived from Corosync)"
+wait_alert "nvme-fence started" 120 0 "* resource * nvme-fence start 0 *" || exit 1
+node_run node1 cibadmin --patch --xml-file "$CFG/rac.patch" || { fail "cibadmin --patch (rac)"; exit 1; }
+log "application configured: a clone, one journal writer per node"
+want_keys=()
+for i in 1 2 3; do
+    wait_alert "node$i unfenced" 180 0 "* fencing node$i *Operation on of node$i by *: OK*" || exit 1
+    want_keys+=("$(derived_key "$i")")
+done
+check_eq "all three unfenced with their Corosync-derived keys" "${want_keys[*]}" "$(disk_keys 1)"
+check_eq "write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
+for i in 1 2 3; do
+    wait_alert "rac started on node$i" 120 0 "* resource node$i rac start 0 *" || exit 1
+done
+records_ok() { local n; n=$(grep -c ' ok$' "$CLUSTER_STATE/journal-$1.log" 2>/dev/null); ((n >= $2)); }
+for i in 1 2 3; do wait_for "node$i wrote 2 records" 60 records_ok "node$i" 2 || exit 1; done
+pass "all three nodes write to the shared disk"
+
+# ------------------------------------------------------ 2. a node killed
+echo "== scenario 2: node3's corosync and Pacemaker are killed (SIGKILL)"
+alerts_count; from=$REPLY
+node_kill_stack node3
+now_us; T_FAIL=$REPLY
+log "node3: ${#PIDS[@]} cluster processes killed; its application keeps running"
+wait_alert "node3 fenced" 180 "$from" "* fencing node3 *Operation * of node3 by node* *: OK*" || exit 1
+T_FENCE=$ALERT_US
+log "fenced: ${ALERT#* * * * * * * }"
+timing "node killed: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s (the survivors' application never stopped)"
+check_eq "node3's key is gone, node1's and node2's stay" "${want_keys[0]} ${want_keys[1]}" "$(disk_keys 1)"
+n1=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node1.log") n2=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node2.log")
+wait_for "node1 and node2 keep writing" 60 eval 'records_ok node1 $((n1 + 2)) && records_ok node2 $((n2 + 2))' &&
+    pass "node1 and node2 keep writing"
+failed_write() { grep -q ' FAILED ' "$CLUSTER_STATE/journal-node3.log"; }
+if wait_for "node3's writer to fail" 60 failed_write; then
+    line=$(grep ' FAILED ' "$CLUSTER_STATE/journal-node3.log" | head -n1)
+    log "node3: ${line#* }"
+    check "node3's writes fail with EBADE (Invalid exchange)" grep -q 'Invalid exchange' <<<"$line"
+fi
+late=0
+while read -r seq node ms; do
+    ((ms * 1000 <= T_FENCE)) || late=$((late + 1))
+done < <(journal_read 1 $((1 + 2 * STRIDE)) "$STRIDE")
+check_eq "no record of node3 landed after the fence" 0 "$late"
+gap() {   # the longest pause between two writes of node $1 around the failure, ms
+    local prev='' max=0 ms
+    while read -r ms _ st; do
+        [[ $st == ok ]] || continue
+        ((ms * 1000 < T_FAIL - 5000000)) && { prev=$ms; continue; }
+        [[ -n $prev ]] && ((ms - prev > max)) && max=$((ms - prev))
+        prev=$ms
+    done <"$CLUSTER_STATE/journal-$1.log"
+    echo "$max"
+}
+timing "node killed: longest pause between two writes of node1 $(gap node1) ms, of node2 $(gap node2) ms"
+
+# ------------------------------------------------------ 5. misconfiguration
+echo "== scenario 5: a fence device with a wrong device path"
+alerts_count; from=$REPLY
+node_run node1 cibadmin --patch --xml-file "$CFG/bad.patch" || { fail "cibadmin --patch (bad-fence)"; exit 1; }
+log "bad-fence configured (devices=/dev/no-such-disk)"
+wait_alert "bad-fence fails" 120 "$from" "* resource * bad-fence * [1-9]* *" || exit 1
+log "alert: ${ALERT#* }"
+nap 2
+status=$(crm_status node1 --show-detail 2>&1)
+echo "$status" | sed -n '/Failed Resource Actions/,$p'
+check "crm_mon lists bad-fence under Failed Resource Actions" grep -q "bad-fence.*returned 'error'" <<<"$status"
+check "with fence_nvme_pr's message naming the device" grep -q "bad-fence.*/dev/no-such-disk" <<<"$status"
+check "bad-fence is not reported started" eval '! grep -q "bad-fence.*Started" <<<"$status"'
+free -m | head -2
+summary
