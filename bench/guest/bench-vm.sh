@@ -110,7 +110,7 @@ phase() { printf '%s %s %s %s\n' "$1" "$2" "$(date +%s)" "$(cut -d' ' -f1 /proc/
 # timer TAG PLAN [ROUNDS]
 timer() {
     phase "$1" start
-    "$TIMER" --rounds "${3:-$ROUNDS}" --warmup "$WARMUP" --timeout 120 --tag "$1" --csv "$CSV" --log "$LOG" "$2"
+    "$TIMER" --rounds "${3:-$ROUNDS}" --warmup "$WARMUP" --timeout 600 --tag "$1" --csv "$CSV" --log "$LOG" "$2"
     local rc=$?
     phase "$1" end
     return $rc
@@ -200,7 +200,9 @@ profile() {
             echo "exit: $?"
         } >>"$OUT/rss.txt"
         if command -v valgrind >/dev/null; then
-            for what in agent-off floor-off agent-version; do
+            local -a whats=(agent-off floor-off agent-version)
+            ((QUICK)) && whats=(agent-off)
+            for what in "${whats[@]}"; do
                 [[ $what == agent-version && $n != "${PROFILE_DEVICES%% *}" ]] && continue
                 "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
                 local -a cmd=("$AGENT")

@@ -306,21 +306,28 @@ node_link() { ip link set "fnp-$1" "$2"; }
 
 # ------------------------------------------------------------------ waiting
 
-# wait_for DESC TIMEOUT_S CMD...: poll CMD (every second) until it succeeds.
-wait_for() {
-    local desc=$1 timeout=$2 start
-    shift 2
+# poll TIMEOUT_S CMD...: run CMD every second until it succeeds (0) or
+# TIMEOUT_S have passed (1).
+poll() {
+    local timeout=$1 start
+    shift
     now_us
     start=$REPLY
     while :; do
         "$@" && return 0
         now_us
-        if ((REPLY - start > timeout * 1000000)); then
-            fail "timed out after ${timeout}s waiting for: $desc"
-            return 1
-        fi
+        ((REPLY - start > timeout * 1000000)) && return 1
         nap 1
     done
+}
+
+# wait_for DESC TIMEOUT_S CMD...: poll, and FAIL with DESC on timeout.
+wait_for() {
+    local desc=$1 timeout=$2
+    shift 2
+    poll "$timeout" "$@" && return 0
+    fail "timed out after ${timeout}s waiting for: $desc"
+    return 1
 }
 
 # wait_alert DESC TIMEOUT_S FROM PATTERN: wait for an alert line (see
@@ -352,6 +359,40 @@ wait_alert() {
     done
 }
 alerts_count() { local -a l; mapfile -t l <"$ALERTS"; REPLY=${#l[@]}; }
+
+# cluster_configure FENCING_PATCH SERVICE_PATCH NODE...: push the fencing
+# configuration, then the service, to the live cluster (cibadmin --patch on
+# node1, what `pcs cluster cib-push diff-against=` does), and wait until
+# Pacemaker has unfenced every NODE.
+#
+# Pacemaker schedules unfencing in the same transition that adds the fence
+# device; when a node's fencer has not registered the new device yet (its
+# CIB update is slow under emulation) that unfencing fails with "No fence
+# device" and the controller gives up until the next transition. The
+# service patch, pushed once the first unfencing has an outcome, is that
+# next transition; should it come too early as well, `crm_resource
+# --cleanup` of the device (what `pcs stonith cleanup` runs) asks again.
+unfenced() { grep -q "fencing $1 .*Operation on of $1 by [^ ]* .*: OK" "$ALERTS"; }
+all_unfenced() {
+    local n
+    for n; do unfenced "$n" || return 1; done
+}
+cluster_configure() {
+    local fencing=$1 service=$2 try
+    shift 2
+    node_run node1 cibadmin --patch --xml-file "$CFG/$fencing" || { fail "cibadmin --patch $fencing"; return 1; }
+    log "fencing configured ($fencing)"
+    wait_for "a first unfencing outcome" 120 grep -q "Operation on of" "$ALERTS" || return 1
+    node_run node1 cibadmin --patch --xml-file "$CFG/$service" || { fail "cibadmin --patch $service"; return 1; }
+    log "service configured ($service)"
+    for try in 1 2 3; do
+        poll 90 all_unfenced "$@" && return 0
+        log "unfencing incomplete; crm_resource --cleanup --resource nvme-fence"
+        node_run node1 crm_resource --cleanup --resource nvme-fence >/dev/null 2>&1
+    done
+    fail "not every node of $* was unfenced"
+    return 1
+}
 
 # crm_mon on NODE, one shot.
 crm_status() { node_run "$1" crm_mon -1 "${@:2}" 2>&1; }

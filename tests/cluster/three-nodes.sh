@@ -45,16 +45,8 @@ now_us
 timing "cluster formation (3 nodes): corosync started -> all online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
 pass "three nodes online"
 
-node_run node1 cibadmin --patch --xml-file "$CFG/fencing.patch" || { fail "cibadmin --patch (fencing)"; exit 1; }
-log "fencing configured (fence_nvme_pr, keys derived from Corosync)"
-wait_alert "nvme-fence started" 120 0 "* resource * nvme-fence start 0 *" || exit 1
-node_run node1 cibadmin --patch --xml-file "$CFG/rac.patch" || { fail "cibadmin --patch (rac)"; exit 1; }
-log "application configured: a clone, one journal writer per node"
-want_keys=()
-for i in 1 2 3; do
-    wait_alert "node$i unfenced" 180 0 "* fencing node$i *Operation on of node$i by *: OK*" || exit 1
-    want_keys+=("$(derived_key "$i")")
-done
+cluster_configure fencing.patch rac.patch node1 node2 node3 || exit 1
+want_keys=("$(derived_key 1)" "$(derived_key 2)" "$(derived_key 3)")
 check_eq "all three unfenced with their Corosync-derived keys" "${want_keys[*]}" "$(disk_keys 1)"
 check_eq "write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
 for i in 1 2 3; do

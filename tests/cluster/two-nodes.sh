@@ -50,16 +50,7 @@ timing "cluster formation: corosync started -> both nodes online in crm_mon $(se
 pass "both nodes online"
 
 # ------------------------------------------------------------- configure
-node_run node1 cibadmin --patch --xml-file "$CFG/fencing.patch" || { fail "cibadmin --patch (fencing)"; exit 1; }
-log "fencing configured (fence_nvme_pr, pcmk_host_map node1:0x1;node2:0x2, provides=unfencing)"
-wait_alert "nvme-fence started" 120 0 "* resource * nvme-fence start 0 *" || exit 1
-# A second configuration change also retries an unfencing that ran before
-# the fencer had registered the new device ("No fence device": Pacemaker
-# gives up until the next transition).
-node_run node1 cibadmin --patch --xml-file "$CFG/service.patch" || { fail "cibadmin --patch (service)"; exit 1; }
-log "service configured (disk: nvme_persist on /dev/data-disk2, app: journal writer, colocated and ordered)"
-wait_alert "node1 unfenced" 120 0 "* fencing node1 *Operation on of node1 by *: OK*" || exit 1
-wait_alert "node2 unfenced" 120 0 "* fencing node2 *Operation on of node2 by *: OK*" || exit 1
+cluster_configure fencing.patch service.patch node1 node2 || exit 1
 check_eq "both nodes unfenced automatically: their keys are on the disk" "0x1 0x2" "$(disk_keys 1)"
 check_eq "fence_nvme_pr made a write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
 wait_alert "app started on node1" 120 0 "* resource node1 app start 0 *" || exit 1
