@@ -1,0 +1,88 @@
+// The watchdog check (fence_nvme_pr_check) against in-memory namespaces.
+#include "self_check.h"
+
+#include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <sstream>
+
+#include "agent_spec.h"
+#include "model_fixture.h"
+#include "param_parser.h"
+
+namespace nvmepr {
+namespace {
+
+using namespace std::chrono_literals;
+using testing::SharedDisks;
+
+class SelfCheckTest : public ::testing::Test {
+ protected:
+  SelfCheckTest() : disks_(2, 2) {
+    char pattern[] = "/tmp/self_check_test.XXXXXX";
+    dir_ = ::mkdtemp(pattern);
+  }
+  ~SelfCheckTest() override { std::filesystem::remove_all(dir_); }
+
+  FenceEnvironment Env(int host) {
+    FenceEnvironment env;
+    env.open_device = [this, host](const std::string& name) -> Result<DevicePtr> {
+      if (unreadable_ == name) return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
+      for (int n = 0; n < disks_.namespaces(); ++n) {
+        if (name == "/dev/disk" + std::to_string(n)) return disks_.Devices(host)[n];
+      }
+      return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
+    };
+    env.read_cluster = [](Deadline) -> Result<ClusterMap> { return Fail(ErrorKind::kNotFound, "no corosync"); };
+    env.out = &out_;
+    return env;
+  }
+  std::string Store(int host) const { return dir_ + "/node" + std::to_string(host); }
+
+  int Agent(int host, const std::string& lines) {
+    std::istringstream in("devices=/dev/disk0,/dev/disk1\nstore_path=" + Store(host) + "\n" + lines + "\n");
+    auto parsed = ParseStdin(in, FenceAgentSpec());
+    EXPECT_TRUE(parsed);
+    auto options = ToFenceOptions(*parsed);
+    EXPECT_TRUE(options);
+    FenceEnvironment env = Env(host);
+    return RunFenceAction(*options, env);
+  }
+  SelfCheckOutcome Check(int host) {
+    FenceEnvironment env = Env(host);
+    return CheckSelfRegistration(Store(host), env, Deadline::After(2s)).outcome;
+  }
+
+  SharedDisks disks_;
+  std::string dir_;
+  std::string unreadable_;
+  std::ostringstream out_;
+};
+
+TEST_F(SelfCheckTest, NothingToGuardBeforeUnfencing) { EXPECT_EQ(Check(1), SelfCheckOutcome::kNotUnfenced); }
+
+TEST_F(SelfCheckTest, RegisteredNodePasses) {
+  ASSERT_EQ(Agent(1, "action=on\nport=0x1"), kExitSuccess);
+  EXPECT_EQ(Check(1), SelfCheckOutcome::kRegistered);
+}
+
+TEST_F(SelfCheckTest, FencedNodeFails) {
+  ASSERT_EQ(Agent(1, "action=on\nport=0x1"), kExitSuccess);
+  ASSERT_EQ(Agent(2, "action=on\nport=0x2"), kExitSuccess);
+  ASSERT_EQ(Agent(2, "action=off\nport=0x1"), kExitSuccess);
+  FenceEnvironment env = Env(1);
+  const SelfCheckResult result = CheckSelfRegistration(Store(1), env, Deadline::After(2s));
+  EXPECT_EQ(result.outcome, SelfCheckOutcome::kFenced);
+  EXPECT_NE(result.message.find("0x0000000000000001 is registered on only 0 of 2"), std::string::npos) << result.message;
+  EXPECT_EQ(Check(2), SelfCheckOutcome::kRegistered);
+}
+
+TEST_F(SelfCheckTest, UnreadableDeviceIsNoVerdictNotAReboot) {
+  ASSERT_EQ(Agent(1, "action=on\nport=0x1"), kExitSuccess);
+  unreadable_ = "/dev/disk1";
+  EXPECT_EQ(Check(1), SelfCheckOutcome::kUnknown);
+}
+
+}  // namespace
+}  // namespace nvmepr
