@@ -73,7 +73,8 @@ cluster_enter_vm() {
     trap "rm -rf '$cfg'" EXIT
     unshare --mount --propagation private -- "$script" --host-config "$cfg" "$agent" "$ra" ||
         { echo "FAIL: writing the cluster configuration on the host failed"; exit 1; }
-    "$VM_DIR/run-vm.sh" --timeout "$timeout" --mem "$mem" --env "FNP_CLUSTER_CFG=$cfg" -- "$script" "$agent" "$ra" || rc=$?
+    "$VM_DIR/run-vm.sh" --timeout "$timeout" --mem "$mem" --env "FNP_CLUSTER_CFG=$cfg" \
+        --env "FNP_CLUSTER_DEMO=${FNP_CLUSTER_DEMO:-0}" -- "$script" "$agent" "$ra" || rc=$?
     exit "$rc"
 }
 
@@ -165,6 +166,7 @@ cluster_setup() {
     : >"$ALERTS" && chmod 0666 "$ALERTS" && chmod 1777 "$CLUSTER_STATE"
     # The guest's root is a throw-away overlay: install where Pacemaker looks.
     install -m 0755 "$FENCE_AGENT" /usr/sbin/fence_nvme_pr &&
+        install -m 0755 "$(dirname "$FENCE_AGENT")/fence_nvme_pr_check" /usr/sbin/fence_nvme_pr_check &&
         install -D -m 0755 "$RESOURCE_AGENT" /usr/lib/ocf/resource.d/nvmepr/nvme_persist &&
         install -D -m 0755 "$CLUSTER_GUEST/journal" /usr/lib/ocf/resource.d/fnptest/journal &&
         install -m 0755 "$CLUSTER_GUEST/alert-log.sh" /usr/local/bin/fnp-alert-log || return 1
@@ -282,6 +284,22 @@ node_thaw() {
     ((${#PIDS[@]})) && kill -CONT "${PIDS[@]}" 2>/dev/null
     return 0
 }
+# node_thaw_application NODE: SIGCONT every process of NODE except its
+# watchdog (and a check it runs), so that the application's next write is
+# seen before the watchdog reboots the node; node_thaw wakes the rest.
+node_thaw_application() {
+    local wd='' p comm nspid
+    read -r wd 2>/dev/null <"$CLUSTER_STATE/$1.watchdog"
+    node_pids "$1"
+    for p in "${PIDS[@]}"; do
+        read -r comm 2>/dev/null <"/proc/$p/comm" && [[ $comm == fence_nvme_pr_c* ]] && continue
+        # The watchdog's pid as the node knows it: the last NSpid field.
+        nspid=$(grep -s '^NSpid:' "/proc/$p/status")
+        [[ -n $wd && ${nspid##*[[:space:]]} == "$wd" ]] && continue
+        kill -CONT "$p" 2>/dev/null
+    done
+    return 0
+}
 node_kill_stack() {
     node_daemons "$1"
     ((${#PIDS[@]})) && kill -KILL "${PIDS[@]}" 2>/dev/null
@@ -366,29 +384,49 @@ alerts_count() { local -a l; mapfile -t l <"$ALERTS"; REPLY=${#l[@]}; }
 # Pacemaker has unfenced every NODE.
 #
 # Pacemaker schedules unfencing in the same transition that adds the fence
-# device; when a node's fencer has not registered the new device yet (its
-# CIB update is slow under emulation) that unfencing fails with "No fence
-# device" and the controller gives up until the next transition. The
-# service patch, pushed once the first unfencing has an outcome, is that
-# next transition; should it come too early as well, `crm_resource
-# --cleanup` of the device (what `pcs stonith cleanup` runs) asks again.
+# device. A node whose fencer has not registered the new device yet (under
+# emulation its CIB update can take many seconds) cannot run its `on`: the
+# unfencing fails with "No fence device" and the controller gives up until
+# the next transition. So the service, which needs every node unfenced, is
+# pushed only once every fencer has the device: that change is the next
+# transition, which unfences any node the first one could not.
+cluster_configure() {
+    local fencing=$1 service=$2
+    shift 2
+    node_run node1 cibadmin --patch --xml-file "$CFG/$fencing" || { fail "cibadmin --patch $fencing"; return 1; }
+    log "fencing configured ($fencing)"
+    wait_for "every fencer registered nvme-fence" 180 fencers_ready "$@" || return 1
+    node_run node1 cibadmin --patch --xml-file "$CFG/$service" || { fail "cibadmin --patch $service"; return 1; }
+    log "service configured ($service)"
+    ensure_unfenced "$@"
+}
+
+# fencers_ready NODE...: every NODE's fencer has registered nvme-fence (its
+# log says so; reading it from outside costs one grep, no nsenter).
+fencers_ready() {
+    local n
+    for n; do
+        grep -qs "Added 'nvme-fence' to device list" "/proc/${NODE_PID[$n]}/root/var/log/pacemaker/pacemaker.log" ||
+            return 1
+    done
+}
+
 unfenced() { grep -q "fencing $1 .*Operation on of $1 by [^ ]* .*: OK" "$ALERTS"; }
 all_unfenced() {
     local n
     for n; do unfenced "$n" || return 1; done
 }
-cluster_configure() {
-    local fencing=$1 service=$2 try
-    shift 2
-    node_run node1 cibadmin --patch --xml-file "$CFG/$fencing" || { fail "cibadmin --patch $fencing"; return 1; }
-    log "fencing configured ($fencing)"
-    wait_for "a first unfencing outcome" 120 grep -q "Operation on of" "$ALERTS" || return 1
-    node_run node1 cibadmin --patch --xml-file "$CFG/$service" || { fail "cibadmin --patch $service"; return 1; }
-    log "service configured ($service)"
+
+# ensure_unfenced NODE...: wait until Pacemaker has unfenced every NODE. An
+# unfencing Pacemaker gave up on is asked for again the way an administrator
+# would: `crm_resource --cleanup` of the device (what `pcs stonith cleanup`
+# runs), which starts a new transition.
+ensure_unfenced() {
+    local try
     for try in 1 2 3; do
         poll 90 all_unfenced "$@" && return 0
         log "unfencing incomplete; crm_resource --cleanup --resource nvme-fence"
-        node_run node1 crm_resource --cleanup --resource nvme-fence >/dev/null 2>&1
+        node_run node1 crm_resource --cleanup --resource nvme-fence 2>&1 | sed 's/^/  /'
     done
     fail "not every node of $* was unfenced"
     return 1
@@ -447,6 +485,21 @@ journal_log() { cat "$CLUSTER_STATE/journal-$1.log" 2>/dev/null; }
 
 # write_test NODE: can NODE write to /dev/data-disk? 0 yes, 2 EBADE, 1 other.
 write_test() { node_run "$1" "$FNP_LIB" fnp_write_block /dev/data-disk 4000 "write test by $1" 2>/dev/null; }
+# host_write_test NODE: the same through NODE's NVMe host connection from
+# outside the node (the same controller and host ID), for a node its
+# watchdog has already rebooted.
+host_write_test() {
+    "$FNP_LIB" fnp_write_block "$("$FNP_NVMET" dev "host${1#node}" 1)" 4000 "write test by $1" 2>/dev/null
+}
+
+# watchdog_rebooted NODE: NODE's watchdog (fence_nvme_pr_check) rebooted it;
+# sets REPLY to the time (us).
+watchdog_rebooted() {
+    local line
+    line=$(grep -h " $1 watchdog-reboot" "$CLUSTER_STATE/$1.events" 2>/dev/null | tail -n 1)
+    [[ -n $line ]] || return 1
+    REPLY=${line%% *}
+}
 
 # ------------------------------------------------------------- bookkeeping
 
@@ -475,5 +528,11 @@ dump_state() {
         cat "$CLUSTER_STATE/$node.events" "$CLUSTER_STATE/$node.console" 2>/dev/null
         crm_status "$node" 2>&1 | head -40
         node_run "$node" tail -n 40 /var/log/pacemaker/pacemaker.log 2>/dev/null
+        echo "---- $node: the fencer's last lines"
+        node_run "$node" grep -h 'pacemaker-fenced' /var/log/pacemaker/pacemaker.log 2>/dev/null | tail -n 15
+        echo "---- $node: journal writer log (last lines)"
+        tail -n 5 "$CLUSTER_STATE/journal-$node.log" 2>/dev/null
+        node_pids "$node"
+        echo "---- $node: processes: ${PIDS[*]}"
     done
 }

@@ -69,13 +69,36 @@ PCMK_logfacility=none PCMK_debug=no pacemakerd -f &
 PACEMAKERD=$!
 event pacemakerd-started "$PACEMAKERD"
 
+# The watchdog. On a real node watchdog(8) runs fence_nvme_pr_check from
+# /etc/watchdog.d/ and reboots the machine when it fails (the node's key is
+# gone: it was fenced, e.g. while frozen, and missed Pacemaker's own
+# notification). A node here is a set of namespaces inside one VM, so its
+# reboot is this init exiting: the kernel then kills every process of the
+# node. Interval: STATE_DIR/watchdog-interval (seconds; 0 = no watchdog).
+WATCHDOG_INTERVAL=2
+[[ -r $DIR/watchdog-interval ]] && read -r WATCHDOG_INTERVAL <"$DIR/watchdog-interval"
+WATCHDOG=''
+if [[ $WATCHDOG_INTERVAL != 0 ]]; then
+    (
+        while nap "$WATCHDOG_INTERVAL"; do
+            /usr/sbin/fence_nvme_pr_check test || exit 3
+        done
+    ) &
+    WATCHDOG=$!
+    echo "$WATCHDOG" >"$DIR/$NODE.watchdog"
+fi
+
 while :; do
     dead=''
     wait -n -p dead
     rc=$?
-    if [[ -z $dead ]]; then nap 1; continue; fi   # no child of ours left
+    # wait -p leaves the variable unset when no child of ours is left.
+    if [[ -z ${dead:-} ]]; then nap 1; continue; fi
     case $dead in
         "$COROSYNC") event corosync-exited "$rc" ;;
         "$PACEMAKERD") event pacemakerd-exited "$rc" ;;
+        "$WATCHDOG")
+            event watchdog-reboot "$rc"
+            exit 1 ;;
     esac
 done
