@@ -8,12 +8,14 @@
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 
 #include "block_pr_device.h"
 #include "file_descriptor.h"
 #include "linux_ioctl.h"
+#include "parallel.h"
 #include "passthrough_device.h"
 
 namespace nvmepr {
@@ -36,8 +38,14 @@ Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
     return Fail(ErrorKind::kInvalidArgument,
                 name + ": is a partition; reservations apply to the whole namespace, give the namespace device");
   }
-  const std::string kernel_name = fs::read_symlink(sys, ec).filename().string();
-  if (ec) return Fail(ErrorKind::kNotFound, name + ": not known to sysfs (" + ec.message() + ")");
+  // readlink(2) itself: fs::read_symlink adds an lstat per device.
+  char target[PATH_MAX];
+  const ssize_t length = ::readlink(sys.c_str(), target, sizeof target);
+  if (length < 0 || static_cast<std::size_t>(length) >= sizeof target) {
+    const int err = length < 0 ? errno : ENAMETOOLONG;
+    return Fail(ErrorKind::kNotFound, name + ": not known to sysfs (" + std::strerror(err) + ")");
+  }
+  const std::string kernel_name = fs::path(std::string(target, static_cast<std::size_t>(length))).filename().string();
   if (StartsWith(kernel_name, "nvme")) return BlockKind::kNvmeNamespace;
   if (StartsWith(kernel_name, "dm-")) {
     bool any = false;
@@ -106,6 +114,75 @@ Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
     return Fail(ErrorKind::kUnsupported, name + ": passthrough needs an NVMe namespace, this is device-mapper");
   }
   return DevicePtr(std::make_shared<BlockPrDevice>(name, std::move(fd)));
+}
+
+DeferredDevice::DeferredDevice(std::string name, DeviceOpener opener)
+    : name_(std::move(name)), opener_(std::move(opener)) {}
+
+Result<Device*> DeferredDevice::Opened() {
+  std::lock_guard lock(mutex_);
+  if (!device_) device_.emplace(opener_(name_));
+  if (!*device_) return device_->error();
+  return device_->value().get();
+}
+
+Result<void> DeferredDevice::Open() {
+  auto device = Opened();
+  if (!device) return device.error();
+  return {};
+}
+
+std::string_view DeferredDevice::backend() const {
+  std::lock_guard lock(mutex_);
+  return device_ && *device_ ? device_->value()->backend() : std::string_view();
+}
+
+Result<Capabilities> DeferredDevice::Identify(Deadline deadline) {
+  auto device = Opened();
+  if (!device) return device.error();
+  return (*device)->Identify(deadline);
+}
+
+Result<void> DeferredDevice::Register(const RegisterArgs& args, Deadline deadline) {
+  auto device = Opened();
+  if (!device) return device.error();
+  return (*device)->Register(args, deadline);
+}
+
+Result<void> DeferredDevice::Acquire(const AcquireArgs& args, Deadline deadline) {
+  auto device = Opened();
+  if (!device) return device.error();
+  return (*device)->Acquire(args, deadline);
+}
+
+Result<void> DeferredDevice::Release(const ReleaseArgs& args, Deadline deadline) {
+  auto device = Opened();
+  if (!device) return device.error();
+  return (*device)->Release(args, deadline);
+}
+
+Result<ReservationStatus> DeferredDevice::Report(Deadline deadline) {
+  auto device = Opened();
+  if (!device) return device.error();
+  return (*device)->Report(deadline);
+}
+
+DeviceList DeferOpening(const std::vector<std::string>& names, const DeviceOpener& opener) {
+  DeviceList devices;
+  devices.reserve(names.size());
+  for (const auto& name : names) devices.push_back(std::make_shared<DeferredDevice>(name, opener));
+  return devices;
+}
+
+Result<void> OpenNow(const DeviceList& devices, Deadline deadline) {
+  auto results = RunOnEach<void>(devices, deadline, [](Device& device, std::size_t) -> Result<void> {
+    if (auto* deferred = dynamic_cast<DeferredDevice*>(&device)) return deferred->Open();
+    return {};
+  });
+  for (auto& result : results) {
+    if (!result) return result.error();
+  }
+  return {};
 }
 
 std::vector<std::string> SplitDeviceList(std::string_view text) {

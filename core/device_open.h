@@ -4,11 +4,13 @@
 #pragma once
 
 #include <functional>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "deadline.h"
 #include "device.h"
 #include "result.h"
 
@@ -29,6 +31,44 @@ Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend);
 
 /// Opens a device by name; the agents take one so tests can hand in models.
 using DeviceOpener = std::function<Result<DevicePtr>(const std::string& name)>;
+
+/// A device that opens itself (through `opener`) on its first command, so
+/// that opening and checking a device (open, fstat, sysfs, ioctl) runs in the
+/// worker thread that handles it, all devices at once, instead of one after
+/// another before the parallel work. name() is the name given; when opening
+/// fails, every command returns the opener's error (which names the device).
+class DeferredDevice final : public Device {
+ public:
+  DeferredDevice(std::string name, DeviceOpener opener);
+
+  /// Opens the device unless done already; the opener's error if it failed.
+  Result<void> Open();
+
+  const std::string& name() const override { return name_; }
+  /// The opened device's backend; "" until opened.
+  std::string_view backend() const override;
+  Result<Capabilities> Identify(Deadline deadline) override;
+  Result<void> Register(const RegisterArgs& args, Deadline deadline) override;
+  Result<void> Acquire(const AcquireArgs& args, Deadline deadline) override;
+  Result<void> Release(const ReleaseArgs& args, Deadline deadline) override;
+  Result<ReservationStatus> Report(Deadline deadline) override;
+
+ private:
+  Result<Device*> Opened();
+
+  const std::string name_;
+  DeviceOpener opener_;
+  mutable std::mutex mutex_;
+  std::optional<Result<DevicePtr>> device_;  // set by the first Open()
+};
+
+/// One DeferredDevice per name, in order.
+DeviceList DeferOpening(const std::vector<std::string>& names, const DeviceOpener& opener);
+
+/// Opens every DeferredDevice of `devices` now, all in parallel, within
+/// `deadline`: for an action that must not change anything unless every device
+/// opens. The error of the first device (in list order) that failed.
+Result<void> OpenNow(const DeviceList& devices, Deadline deadline);
 
 /// Splits a "devices" parameter on commas and white space; empty names dropped.
 std::vector<std::string> SplitDeviceList(std::string_view text);

@@ -7,6 +7,7 @@
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <memory>
 #include <vector>
 
@@ -40,7 +41,12 @@ void SetUpLogging(const LogOptions& options) {
   }
 
   auto logger = std::make_shared<spdlog::logger>(options.ident, sinks.begin(), sinks.end());
-  logger->set_level(spdlog::level::debug);
+  // The logger formats every message at or above its own level before the
+  // sinks filter: at the lowest sink level, debug lines (one per device and
+  // command) cost nothing unless some sink shows them.
+  spdlog::level::level_enum lowest = spdlog::level::off;
+  for (const auto& sink : sinks) lowest = std::min(lowest, sink->level());
+  logger->set_level(lowest);
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
   if (!file_problem.empty()) {

@@ -5,12 +5,14 @@
 // everything it touches.
 #pragma once
 
+#include <pthread.h>
+
 #include <condition_variable>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <thread>
 #include <vector>
 
 #include "deadline.h"
@@ -18,6 +20,45 @@
 #include "result.h"
 
 namespace nvmepr {
+namespace detail {
+
+// Workers run one device's commands: a few frames of reservation logic, a
+// Result, an spdlog line (fmt formats into a 250-byte buffer on the stack).
+// glibc's default stack is 8 MB (RLIMIT_STACK), whose mapping, guard page
+// and, beyond glibc's 40 MB stack cache, unmapping cost per thread under
+// emulation; 256 KiB is far more than a worker touches. Sanitizers grow
+// every frame: give them room.
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr std::size_t kWorkerStackBytes = 4 * 1024 * 1024;
+#else
+inline constexpr std::size_t kWorkerStackBytes = 256 * 1024;
+#endif
+
+/// Starts `body` on a detached thread with a kWorkerStackBytes stack.
+/// Returns 0, or the error number of pthread_create.
+inline int StartDetached(std::function<void()> body) {
+  auto heap = std::make_unique<std::function<void()>>(std::move(body));
+  pthread_attr_t attr;
+  if (int rc = pthread_attr_init(&attr); rc != 0) return rc;
+  pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+  pthread_attr_setstacksize(&attr, kWorkerStackBytes);
+  pthread_t thread;
+  // Like std::thread: an exception escaping `body` ends the process
+  // (std::terminate), since the trampoline is noexcept.
+  const int rc = pthread_create(
+      &thread, &attr,
+      [](void* arg) noexcept -> void* {
+        std::unique_ptr<std::function<void()>> run(static_cast<std::function<void()>*>(arg));
+        (*run)();
+        return nullptr;
+      },
+      heap.get());
+  pthread_attr_destroy(&attr);
+  if (rc == 0) heap.release();  // the thread owns it now
+  return rc;
+}
+
+}  // namespace detail
 
 template <typename T>
 std::vector<Result<T>> RunOnEach(const DeviceList& devices, Deadline deadline,
@@ -33,12 +74,18 @@ std::vector<Result<T>> RunOnEach(const DeviceList& devices, Deadline deadline,
   shared->pending = devices.size();
 
   for (std::size_t i = 0; i < devices.size(); ++i) {
-    std::thread([shared, device = devices[i], work, i] {
+    const int rc = detail::StartDetached([shared, device = devices[i], work, i] {
       Result<T> result = work(*device, i);
       std::lock_guard lock(shared->mutex);
       shared->results[i].emplace(std::move(result));
       if (--shared->pending == 0) shared->done.notify_all();
-    }).detach();
+    });
+    if (rc != 0) {
+      std::lock_guard lock(shared->mutex);
+      shared->results[i].emplace(Fail(ErrorKind::kIo, devices[i]->name() + ": cannot start a thread for the device: " +
+                                                           std::strerror(rc), rc));
+      --shared->pending;
+    }
   }
 
   std::unique_lock lock(shared->mutex);

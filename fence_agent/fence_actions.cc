@@ -71,19 +71,19 @@ class ActionContext {
     return (*cluster)->LocalKey();
   }
 
+  /// The devices, each opened (and checked) by the first command sent to it,
+  /// in the worker thread that handles it: the first pass over the devices
+  /// of every action only reads, so a device that cannot be opened fails the
+  /// action before anything changed. OpenNow() opens them all at once.
   Result<DeviceList> OpenDevices() {
     if (options_.devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given (devices=)");
-    DeviceList devices;
     std::set<std::string> seen;
     for (const auto& name : options_.devices) {
       if (!seen.insert(name).second) {
         return Fail(ErrorKind::kInvalidArgument, "device " + name + " is listed twice");
       }
-      auto device = env_.open_device(name);
-      if (!device) return device.error();
-      devices.push_back(std::move(*device));
     }
-    return devices;
+    return DeferOpening(options_.devices, env_.open_device);
   }
 
  private:
@@ -115,6 +115,9 @@ int DoOn(ActionContext& ctx) {
   }
   auto devices = ctx.OpenDevices();
   if (!devices) return Failed("on", devices.error());
+  // Unfence registers as it goes: open every device before, so that a missing
+  // one leaves every device as it was.
+  if (auto r = OpenNow(*devices, ctx.deadline()); !r) return Failed("on", r.error());
   if (auto r = Unfence(*devices, *key, ctx.options().reservation_type, ctx.deadline()); !r) {
     return Failed("on", r.error());
   }

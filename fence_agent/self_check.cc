@@ -13,12 +13,9 @@ SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnviro
   if (!*saved || (*saved)->devices.empty()) return {SelfCheckOutcome::kNotUnfenced, ""};
   const SavedState& state = **saved;
 
-  DeviceList devices;
-  for (const auto& name : state.devices) {
-    auto device = env.open_device(name);
-    if (!device) return {SelfCheckOutcome::kUnknown, device.error().message};
-    devices.push_back(std::move(*device));
-  }
+  // Opened by FindKey's workers, all at once; a device that cannot be opened
+  // fails FindKey.
+  const DeviceList devices = DeferOpening(state.devices, env.open_device);
   auto presence = FindKey(devices, state.key, deadline);
   if (!presence) return {SelfCheckOutcome::kUnknown, presence.error().message};
   if (presence->registered_on == presence->devices) return {SelfCheckOutcome::kRegistered, ""};

@@ -16,7 +16,7 @@ for n in 1 2 3; do
         agent "node$n" -o on -n "0x$n" -d "$DEV" --reservation-type=write-exclusive-registrants-only
 done
 fnp_check_eq "reservation type is WERO (3)" 3 "$(rtype 1)"
-fnp_check_eq "node1 (the first) holds it" "0x1" "$(fnp_resv_holders "$("$FNP_NVMET" dev host1 1)")"
+fnp_check_eq "node1 (the first) holds it" "0x1" "$(fnp_resv_holders "$(ns_dev host1 1)")"
 out=$(agent node1 -o off -n 0x2 -d "$DEV" -v 2>&1); rc=$?
 echo "$out" | sed 's/^/  agent: /'
 fnp_check_eq "the holder's fence of node2 succeeds (exit 0)" 0 "$rc"

@@ -48,7 +48,9 @@ devices() {
 # disk K: the path of namespace K inside a node.
 disk() { if (($1 == 1)); then echo /dev/data-disk; else echo "/dev/data-disk$1"; fi; }
 
-on() { "$FNP_NODE" exec "$@"; }
+# Under emulation every process start counts: fnp_on enters the node with
+# nsenter alone, without starting node.sh.
+on() { fnp_on "$@"; }
 
 # agent NODE ARGS...: the agent on the command line, inside NODE.
 agent() { local node=$1; shift; on "$node" "$AGENT" "$@"; }
@@ -62,16 +64,29 @@ agent_stdin() {
 
 # write NODE K [LBA [TEXT]]: 0 written, 2 reservation conflict, 1 other error.
 # A path that is not a block device would just be written as a file: refuse.
+# One process in the node for the check and the write.
 write() {
-    on "$1" test -b "$(disk "$2")" || { echo "no block device $(disk "$2") in $1" >&2; return 1; }
-    on "$1" "$FNP_LIB" fnp_write_block "$(disk "$2")" "${3:-0}" "${4:-$1}" 2>/dev/null
+    # shellcheck disable=SC2016 # expanded in the node
+    on "$1" bash -c '[[ -b $2 ]] || { echo "no block device $2 in $3" >&2; exit 1; }
+        source "$1" && fnp_write_block "$2" "$4" "$5" 2>/dev/null' _ "$FNP_LIB" "$(disk "$2")" "$1" "${3:-0}" "${4:-$1}"
 }
 read_text() { on "$1" "$FNP_LIB" fnp_read_block "$(disk "$2")" "${3:-0}" 2>/dev/null; }
 
+# ns_dev HOST K: HOST's device for namespace K, like "nvmet-target.sh dev HOST K"
+# (same map file) without starting a process.
+ns_dev() {
+    local host ns d
+    while read -r host ns d; do
+        if [[ $host == "$1" && $ns == "$2" ]]; then printf '%s\n' "$d"; return 0; fi
+    done <"${NVMET_STATE:-/run/nvmet}/map"
+    echo "no device for $1 namespace $2" >&2
+    return 1
+}
+
 # keys K: registered keys of namespace K as nvme-cli reports them, one line.
-keys() { fnp_resv_keys "$("$FNP_NVMET" dev host1 "$1")" | paste -sd' '; }
-key_absent() { ! fnp_has_key "$("$FNP_NVMET" dev host1 "$1")" "$2"; }
-rtype() { fnp_resv_rtype "$("$FNP_NVMET" dev host1 "$1")"; }
+keys() { local k; k=$(fnp_resv_keys "$(ns_dev host1 "$1")") && echo "${k//$'\n'/ }"; }
+key_absent() { ! fnp_has_key "$(ns_dev host1 "$1")" "$2"; }
+rtype() { fnp_resv_rtype "$(ns_dev host1 "$1")"; }
 
 # Every namespace: can NODE write to it? "0 0 2" = two yes, one conflict.
 # One process in the node for all namespaces: under emulation every exec counts.
@@ -89,4 +104,4 @@ write_results() {
 all_of() { local v=$1 n=$2 out=() i; for ((i = 0; i < n; i++)); do out+=("$v"); done; echo "${out[*]}"; }
 
 # Milliseconds since the epoch.
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
+now_ms() { local us=${EPOCHREALTIME/[.,]/}; echo $((us / 1000)); }

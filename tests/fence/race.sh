@@ -12,24 +12,28 @@ AGENT=$1
 setup_cluster 2 3
 DEV=$(devices)
 rounds=20 clean=0
+# Both fencers of a round start together: each blocks opening the same FIFO
+# until it is opened for writing; one write releases both (one reads it, one
+# EOF). The FIFO is empty again after every round.
+fifo=/tmp/race.fifo
+mkfifo "$fifo" /tmp/race.pause || { echo "FAIL: mkfifo"; exit 1; }
+# Nobody writes to race.pause: "read -t" on it is a sleep without a process.
 for ((round = 1; round <= rounds; round++)); do
     agent node1 -q -o on -n 0x1 -d "$DEV" & p1=$!
     agent node2 -q -o on -n 0x2 -d "$DEV" || fnp_fail "round $round: node2 unfences"
     wait "$p1" || fnp_fail "round $round: node1 unfences"
-    # Both start together: each blocks opening the same FIFO until it is
-    # opened for writing; one write releases both (one reads it, one EOF).
-    fifo=$(mktemp -u); mkfifo "$fifo"
     (read -r _ <"$fifo"; agent node1 -q -o off -n 0x2 -d "$DEV"; echo $? >/tmp/rc1) &
     (read -r _ <"$fifo"; agent node2 -q -o off -n 0x1 -d "$DEV"; echo $? >/tmp/rc2) &
-    sleep 0.3
+    read -r -t 0.3 _ <>/tmp/race.pause
     echo go >"$fifo"
     wait
-    rm -f "$fifo"
     rc1=$(</tmp/rc1) rc2=$(</tmp/rc2)
     if [[ $rc1 == 0 && $rc2 != 0 ]]; then winner=1 loser=2
     elif [[ $rc2 == 0 && $rc1 != 0 ]]; then winner=2 loser=1
     else fnp_fail "round $round: exit codes $rc1 and $rc2, want exactly one 0"; continue; fi
-    w=$(write_results "node$winner") l=$(write_results "node$loser")
+    # Winner and loser write at the same time (each in its own node).
+    write_results "node$loser" >/tmp/loser & write_results "node$winner" >/tmp/winner; wait
+    w=$(</tmp/winner) l=$(</tmp/loser)
     if [[ $w == "$(all_of 0 3)" && $l == "$(all_of 2 3)" ]]; then
         clean=$((clean + 1))
         echo "round $round: node$winner won; node$loser cannot write ($l)"

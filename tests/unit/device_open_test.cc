@@ -1,6 +1,9 @@
 #include "device_open.h"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -8,6 +11,8 @@
 #include <fstream>
 #include <string>
 #include <vector>
+
+#include "model_fixture.h"
 
 namespace nvmepr {
 namespace {
@@ -112,6 +117,47 @@ TEST_F(OpenLinuxDeviceTest, FifoIsRefusedWithoutBlocking) {
 
 TEST_F(OpenLinuxDeviceTest, RelativeNameIsRefusedBeforeOpening) {
   ExpectRefused("nvme0n1", ErrorKind::kInvalidArgument, "absolute path");
+}
+
+// DeferOpening: each device is opened by its first command, once, in the
+// thread that sends it; an open error comes back from every command.
+TEST(DeferredDeviceTest, OpensOnFirstCommandOnce) {
+  testing::SharedDisks disks(1, 2);
+  auto opened = std::make_shared<std::atomic<int>>(0);
+  DeviceOpener opener = [&disks, opened](const std::string& name) -> Result<DevicePtr> {
+    ++*opened;
+    return disks.Devices(1)[name == "/dev/disk0" ? 0 : 1];
+  };
+  DeviceList devices = DeferOpening({"/dev/disk0", "/dev/disk1"}, opener);
+  ASSERT_EQ(devices.size(), 2u);
+  EXPECT_EQ(*opened, 0);
+  EXPECT_EQ(devices[1]->name(), "/dev/disk1");
+  EXPECT_EQ(devices[0]->backend(), "");
+  ASSERT_TRUE(devices[0]->Report(Deadline::After(std::chrono::seconds(5))));
+  ASSERT_TRUE(devices[0]->Identify(Deadline::After(std::chrono::seconds(5))));
+  EXPECT_EQ(*opened, 1);
+  EXPECT_EQ(devices[0]->backend(), "model");
+  ASSERT_TRUE(OpenNow(devices, Deadline::After(std::chrono::seconds(5))));
+  EXPECT_EQ(*opened, 2);
+}
+
+TEST(DeferredDeviceTest, OpenErrorIsEveryCommandsErrorAndOpenNowReportsTheFirstInOrder) {
+  int calls = 0;
+  DeviceOpener opener = [&calls](const std::string& name) -> Result<DevicePtr> {
+    ++calls;
+    return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
+  };
+  DeviceList devices = DeferOpening({"/dev/a", "/dev/b", "/dev/c"}, opener);
+  auto opened = OpenNow(devices, Deadline::After(std::chrono::seconds(5)));
+  ASSERT_FALSE(opened);
+  EXPECT_EQ(opened.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(opened.error().message, "/dev/a: cannot open: No such file or directory");
+  EXPECT_EQ(calls, 3);
+  auto report = devices[1]->Report(Deadline::After(std::chrono::seconds(5)));
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().message, "/dev/b: cannot open: No such file or directory");
+  EXPECT_FALSE(devices[2]->Register({RegisterAction::kRegister, 0, 1, false}, Deadline::After(std::chrono::seconds(5))));
+  EXPECT_EQ(calls, 3);  // failures are remembered, not retried
 }
 
 }  // namespace

@@ -118,6 +118,21 @@ TEST_F(FenceActionsTest, MissingDeviceFails) {
   EXPECT_EQ(Run(1, "action=monitor\ndevices=/dev/nope"), kExitFailure);
 }
 
+TEST_F(FenceActionsTest, OnWithAMissingDeviceRegistersNowhere) {
+  EXPECT_EQ(Run(1, "action=on\nplug=0x1\ndevices=/dev/disk0,/dev/nope,/dev/disk1"), kExitFailure);
+  for (int n = 0; n < disks_.namespaces(); ++n) {
+    auto report = disks_.Devices(1)[n]->Report(Deadline::After(std::chrono::seconds(5)));
+    ASSERT_TRUE(report);
+    EXPECT_TRUE(report->registrants.empty()) << "namespace " << n;
+  }
+}
+
+TEST_F(FenceActionsTest, OffWithAMissingDeviceChangesNothing) {
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nplug=" + HostMap(h)), 0);
+  EXPECT_EQ(Run(1, "action=off\nplug=0x2\ndevices=/dev/disk0,/dev/disk1,/dev/nope"), kExitFailure);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2));
+}
+
 TEST_F(FenceActionsTest, MetadataNeedsNoDevices) {
   std::string out;
   ASSERT_EQ(Run(1, "action=metadata", &out), 0);
