@@ -35,7 +35,7 @@ while (($#)); do
 done
 mkdir -p "$build"
 build=$(cd "$build" && pwd)
-[[ -n $out ]] || out=$build/bench-results$( ((quick)) && echo -quick)
+[[ -n $out ]] || out=$build/bench-results$( ((quick)) && echo -quick || :)
 
 "$top/packaging/install-deps.sh" test
 jobs=$(nproc)

@@ -7,12 +7,14 @@ set -euo pipefail
 build_packages=(
   g++ cmake make pkg-config
   libboost-program-options-dev libxml2-dev libspdlog-dev libgtest-dev libgmock-dev
+  liblzma-dev zlib1g-dev
 )
 # The VM test bed (QEMU, a busybox initramfs, nvme-cli as an independent
 # reader of reservations) and the real Pacemaker tools the tests drive.
 test_packages=(
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd nvme-cli util-linux
   pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
+  fence-agents sg3-utils time valgrind gnuplot-nox
 )
 
 wanted=("${build_packages[@]}")

@@ -6,7 +6,7 @@
 # Usage: bench-vm.sh --agent PATH --timer PATH --floor PATH [--scsi-pr PATH]
 #                    --out DIR [--quick] [--rounds N] [--hosts "2 16"]
 #                    [--devices "1 4 16 64"] [--scsi-devices "1 4 16"]
-#                    [--no-scsi] [--no-profile] [--report]
+#                    [--script-rounds-large N] [--no-scsi] [--no-profile] [--report]
 #
 # For each number of registered hosts H and of namespaces N it builds a
 # shared nvmet target (tests/vm/guest/nvmet-target.sh: host1..hostH, each
@@ -20,6 +20,10 @@
 #   agent-on        fence_nvme_pr on for host2 after its key was removed
 #   agent-status    fence_nvme_pr status of host2 (registered: exit 0)
 #   agent-monitor   fence_nvme_pr monitor
+# The nvme-cli script takes minutes per run at 16 and 64 namespaces (four
+# nvme processes per namespace, each scanning the whole NVMe topology): there
+# it gets --script-rounds-large timed rounds (default 5; the report shows n).
+# Quick mode: the script and fence_scsi run once per configuration.
 # Every off run starts with the victim registered again and ends with a
 # check (bench_floor check) that its key is gone from every namespace.
 # Then, on LIO SCSI disks through tcm_loop (lio-target.sh, 2 hosts):
@@ -44,6 +48,7 @@ SCRIPT=$BENCH/contenders/nvme-cli-fence.sh
 
 AGENT='' TIMER='' FLOOR='' SCSI_PR='' OUT='' QUICK=0 ROUNDS='' REPORT=0
 HOSTS_LIST='2 16' DEVICES_LIST='1 4 16 64' SCSI_DEVICES_LIST='1 4 16' SCSI=1 PROFILE=1
+SCRIPT_ROUNDS_LARGE=5 SLOW_ROUNDS=''
 
 die() { echo "bench-vm: ERROR: $*" >&2; exit 1; }
 note() { echo "bench-vm: $*" >&2; }
@@ -60,6 +65,7 @@ while (($#)); do
         --hosts) HOSTS_LIST=$2; shift 2 ;;
         --devices) DEVICES_LIST=$2; shift 2 ;;
         --scsi-devices) SCSI_DEVICES_LIST=$2; shift 2 ;;
+        --script-rounds-large) SCRIPT_ROUNDS_LARGE=$2; shift 2 ;;
         --no-scsi) SCSI=0; shift ;;
         --no-profile) PROFILE=0; shift ;;
         --report) REPORT=1; shift ;;
@@ -73,7 +79,7 @@ done
 WARMUP=1
 if ((QUICK)); then
     HOSTS_LIST=2 DEVICES_LIST='1 4' SCSI_DEVICES_LIST=1
-    ROUNDS=${ROUNDS:-2} WARMUP=0
+    ROUNDS=${ROUNDS:-2} WARMUP=0 SLOW_ROUNDS=1
 fi
 ROUNDS=${ROUNDS:-20}
 # Profiled (RSS, callgrind) at the smallest and largest namespace count.
@@ -161,9 +167,12 @@ nvme_config() {
     printf 'action=status\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$d1c" "$WORK/node1" >"$WORK/status.in"
     printf 'action=monitor\ndevices=%s\nstore_path=%s\n' "$d1c" "$WORK/node1" >"$WORK/monitor.in"
     local reregister="setup $FLOOR register 0x2 $d2s" gone="verify $FLOOR check absent 0x2 $d1s"
+    local script_rounds=${SLOW_ROUNDS:-$ROUNDS}
+    ((n >= 16 && SCRIPT_ROUNDS_LARGE < script_rounds)) && script_rounds=$SCRIPT_ROUNDS_LARGE
     {
         echo "contender agent-off"; echo "$reregister"; echo "stdin $WORK/off.in"; echo "run $AGENT"; echo "$gone"
-        echo "contender nvme-cli-off"; echo "$reregister"; echo "run $SCRIPT 0x1 0x2 $d1s"; echo "$gone"
+        echo "contender nvme-cli-off"; echo "rounds $script_rounds"; echo "$reregister"
+        echo "run $SCRIPT 0x1 0x2 $d1s"; echo "$gone"
         echo "contender floor-off"; echo "$reregister"; echo "run $FLOOR fence 0x1 0x2 $d1s"; echo "$gone"
         echo "contender floor-off-par"; echo "$reregister"; echo "run $FLOOR fence -j 0x1 0x2 $d1s"; echo "$gone"
         echo "contender agent-on"; echo "setup $FLOOR unregister 0x2 $d2s"; echo "stdin $WORK/on.in"; echo "run $AGENT"
@@ -237,7 +246,7 @@ scsi_config() {
         echo "run fence_scsi"
         echo "contender scsi-monitor"; echo "stdin $WORK/scsi-monitor.in"; echo "run fence_scsi"
     } >"$WORK/plan-$tag"
-    timer "$tag" "$WORK/plan-$tag"
+    timer "$tag" "$WORK/plan-$tag" "${SLOW_ROUNDS:-$ROUNDS}"
     "$LIO" teardown || die "LIO teardown failed"
 }
 
@@ -288,6 +297,15 @@ fi
 bad=$(awk -F, 'NR > 1 && $9 != "ok" {n++} END {print n + 0}' "$CSV")
 if ((REPORT)); then
     python3 "$BENCH/report.py" "$OUT" || die "report failed"
+    # The harness check of bench.quick: a table row for every configuration
+    # and contender, and a plot.
+    for hosts in $HOSTS_LIST; do
+        for n in $DEVICES_LIST; do
+            grep -Eq "^\| $hosts \| $n \| [0-9]" "$OUT/results.md" || die "results.md: no off row for $hosts hosts, $n namespaces"
+        done
+    done
+    [[ $(head -c 8 "$OUT/plot.png" 2>/dev/null | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
+        die "no PNG plot in $OUT"
 fi
 # The off probe leaves a process stuck in the kernel: nothing may follow it.
 if ((SCSI && !QUICK)); then
