@@ -129,10 +129,18 @@ check_eq "node1's key is back on the disk" "0x1 0x2" "$(disk_keys 1)"
 alerts_count; from=$REPLY
 mapfile -t before < <(journal_read 1)
 now_us; T_MOVE=$REPLY
-node_run node2 crm_resource --move --resource disk --node node1 >/dev/null 2>&1 ||
-    fail "crm_resource --move --resource disk --node node1"
+# Pacemaker may already be moving the service back by itself (node1's
+# location preference) when the command comes: crm_resource then refuses
+# ("already active"), which is fine; what counts is the application
+# starting on node1.
+if out=$(node_run node2 crm_resource --move --resource disk --node node1 2>&1); then
+    moved_by=crm_resource
+else
+    moved_by=Pacemaker
+    log "crm_resource --move: ${out//$'\n'/ }"
+fi
 wait_alert "app started on node1" 180 "$from" "* resource node1 app start 0 *" || exit 1
-timing "switchover node2 -> node1: $(secs "$T_MOVE" "$ALERT_US") s"
+timing "switchover node2 -> node1 (moved by $moved_by): $(secs "$T_MOVE" "$ALERT_US") s"
 pass "node1 took the service over again"
 node_run node2 crm_resource --clear --resource disk >/dev/null 2>&1 || fail "crm_resource --clear"
 wait_for "node1 wrote 2 records" 60 records_ok node1 2 || exit 1
