@@ -3,7 +3,12 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
 
+#include "gate.h"
 #include "parallel.h"
 
 namespace nvmepr {
@@ -231,30 +236,132 @@ Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, D
   }));
 }
 
+namespace {
+
+// One fence, shared by its device workers: one thread per device, started
+// once for the whole fence (a thread start costs about as much as an NVMe
+// command under emulation), that may outlive Fence() on a timeout. The
+// workers read the devices; once every device has answered and shows this
+// node's key, worker 0 fences device 0, and the others fence theirs once
+// device 0 is done. When two nodes fence each other at once, exactly one
+// wins device 0 and the loser stops there. Waits are Gates, so that opening
+// one sets all waiting workers going at once.
+struct FenceRun {
+  FenceRun(const DeviceList& devices, Key own, Key victim, ReservationType type, Deadline deadline)
+      : devices(devices), own(own), victim(victim), type(type), deadline(deadline),
+        before(devices.size()), after(devices.size()) {}
+
+  static constexpr int kGo = 1, kStop = 2;
+
+  const DeviceList devices;
+  const Key own, victim;
+  const ReservationType type;
+  const Deadline deadline;
+
+  Gate all_read;     // kGo: every device answered and shows our key (device 0's worker waits)
+  Gate first_done;   // kGo: device 0 fenced; kStop: failed or refused (the other workers wait)
+  std::mutex mutex;  // guards what follows
+  std::vector<std::optional<Result<ReservationStatus>>> before;  // each device's first report
+  std::size_t reports_in = 0;
+  std::vector<std::optional<Result<void>>> after;  // each device's fence, read back
+  std::atomic<std::size_t> next_read{0};           // the next device to read
+};
+
+bool EveryDeviceShowsKey(const FenceRun& run) {
+  return std::all_of(run.before.begin(), run.before.end(),
+                     [&](const auto& report) { return report && *report && (*report)->IsRegistered(run.own); });
+}
+
+// Reads the devices nobody has read yet, one after the other. Threads come
+// up one by one (about 0.7 ms each under emulation); letting the first ones
+// read every device ends the read step long before the last one starts.
+void ReadUnreadDevices(FenceRun& run) {
+  for (;;) {
+    const std::size_t d = run.next_read.fetch_add(1);
+    if (d >= run.devices.size()) return;
+    auto report = run.devices[d]->Report(run.deadline);
+    std::optional<bool> all_good;  // set by whoever reads the last device
+    {
+      std::lock_guard lock(run.mutex);
+      run.before[d].emplace(std::move(report));
+      if (++run.reports_in == run.devices.size()) all_good = EveryDeviceShowsKey(run);
+    }
+    if (all_good) {
+      run.all_read.Open(*all_good ? FenceRun::kGo : FenceRun::kStop);
+      if (!*all_good) run.first_done.Open(FenceRun::kStop);
+    }
+  }
+}
+
+// Worker i fences device i (after helping to read all devices).
+void FenceWorker(FenceRun& run, std::size_t i, int start_error) {
+  Device& device = *run.devices[i];
+  if (start_error) {
+    std::lock_guard lock(run.mutex);
+    run.after[i].emplace(NoThread(device, start_error));
+    if (i == 0) run.first_done.Open(FenceRun::kStop);
+    return;
+  }
+  ReadUnreadDevices(run);
+
+  if (i == 0) {
+    if (run.all_read.Wait(run.deadline) != FenceRun::kGo) return;
+    auto fenced = FenceOne(device, **run.before[0], run.own, run.victim, run.type, run.deadline);
+    const bool ok = fenced.has_value();
+    {
+      std::lock_guard lock(run.mutex);
+      run.after[0].emplace(std::move(fenced));
+    }
+    run.first_done.Open(ok ? FenceRun::kGo : FenceRun::kStop);
+    return;
+  }
+  if (run.first_done.Wait(run.deadline) != FenceRun::kGo) return;
+  // before[] is complete (device 0 went ahead) and no longer changes.
+  auto fenced = FenceOne(device, **run.before[i], run.own, run.victim, run.type, run.deadline);
+  std::lock_guard lock(run.mutex);
+  run.after[i].emplace(std::move(fenced));
+}
+
+// What a finished (or timed-out) run means, in the order an operator needs:
+// a device that could not be read, then our own key missing (nothing was
+// changed in either case), then device 0, then every device's read-back.
+Result<void> Outcome(FenceRun& run) {
+  std::lock_guard lock(run.mutex);
+  const std::size_t n = run.devices.size();
+  std::vector<Result<void>> reads;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!run.before[i]) {
+      reads.emplace_back(NoAnswer(*run.devices[i]));
+    } else if (!*run.before[i]) {
+      reads.emplace_back(run.before[i]->error());
+    } else {
+      reads.emplace_back();
+    }
+  }
+  if (auto all = AllSucceeded(reads); !all) return all;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!(*run.before[i])->IsRegistered(run.own)) return LostOwnKey(*run.devices[i], run.own);
+  }
+  if (!run.after[0]) return NoAnswer(*run.devices[0]);
+  if (!*run.after[0]) return *run.after[0];  // the other devices were left alone
+  std::vector<Result<void>> fenced;
+  for (std::size_t i = 0; i < n; ++i) {
+    fenced.push_back(run.after[i] ? *run.after[i] : Result<void>(NoAnswer(*run.devices[i])));
+  }
+  return AllSucceeded(fenced);
+}
+
+}  // namespace
+
 Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
                    Deadline deadline) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   if (victim == own) {
     return Fail(ErrorKind::kInvalidArgument, "refusing to fence key " + FormatKey(own) + ": it is this node's own key");
   }
-  auto before = ReadAll(devices, deadline);
-  if (!before) return before.error();
-  for (std::size_t i = 0; i < devices.size(); ++i) {
-    if (!(*before)[i].IsRegistered(own)) return LostOwnKey(*devices[i], own);
-  }
-
-  auto fence_range = [&](std::size_t first, std::size_t last) {
-    DeviceList part(devices.begin() + first, devices.begin() + last);
-    // Workers may outlive this call on a timeout: they share the reports.
-    auto reports = std::make_shared<const std::vector<ReservationStatus>>(before->begin() + first,
-                                                                          before->begin() + last);
-    return AllSucceeded(RunOnEach<void>(part, deadline, [=](Device& device, std::size_t i) {
-      return FenceOne(device, (*reports)[i], own, victim, type, deadline);
-    }));
-  };
-  // The first device decides a race between two nodes fencing each other.
-  if (auto first = fence_range(0, 1); !first) return first;
-  return fence_range(1, devices.size());
+  auto run = std::make_shared<FenceRun>(devices, own, victim, type, deadline);
+  RunWorkers(devices.size(), deadline, [run](std::size_t i, int start_error) { FenceWorker(*run, i, start_error); });
+  return Outcome(*run);
 }
 
 Result<std::vector<ReservationStatus>> ReadAll(const DeviceList& devices, Deadline deadline) {

@@ -8,7 +8,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <ctime>
 #include <memory>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 namespace nvmepr {
@@ -51,6 +54,18 @@ void SetUpLogging(const LogOptions& options) {
   spdlog::set_default_logger(logger);
   if (!file_problem.empty()) {
     spdlog::warn("debug_file {}: {}; continuing without it", options.debug_file, file_problem);
+  }
+}
+
+void ConnectSyslogInBackground() {
+  try {
+    // glibc's syslog lock makes this safe against a syslog() at the same time.
+    std::thread([] {
+      tzset();
+      openlog(nullptr, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+    }).detach();
+  } catch (const std::system_error&) {
+    // No thread: the first syslog line connects, as usual.
   }
 }
 

@@ -60,45 +60,76 @@ inline int StartDetached(std::function<void()> body) {
 
 }  // namespace detail
 
+/// Runs work(i, 0) for every i in [0, count), each on its own thread, and
+/// waits until every one has returned or the deadline has passed. If a
+/// thread cannot be started, work(i, error number) runs at once on the
+/// caller's thread instead and must only record the failure.
+inline void RunWorkers(std::size_t count, Deadline deadline,
+                                    std::function<void(std::size_t index, int start_error)> work) {
+  struct Shared {
+    std::mutex mutex;
+    std::condition_variable done;
+    std::size_t pending = 0;
+  };
+  auto shared = std::make_shared<Shared>();
+  shared->pending = count;
+  auto finish = [shared] {
+    bool last;
+    {
+      std::lock_guard lock(shared->mutex);
+      last = --shared->pending == 0;
+    }
+    // Notified outside the lock: the waiter need not wake only to block on it.
+    if (last) shared->done.notify_all();
+  };
+
+  for (std::size_t i = 0; i < count; ++i) {
+    const int rc = detail::StartDetached([work, finish, i] {
+      work(i, 0);
+      finish();
+    });
+    if (rc != 0) {
+      work(i, rc);
+      finish();
+    }
+  }
+  std::unique_lock lock(shared->mutex);
+  shared->done.wait_until(lock, deadline.at(), [&] { return shared->pending == 0; });
+}
+
+/// Why a device has no result: its worker was still busy at the deadline.
+inline Error NoAnswer(const Device& device) {
+  return Fail(ErrorKind::kTimeout, device.name() + ": no answer before the deadline (power_timeout)");
+}
+
+/// The error a device gets when its worker thread cannot be started.
+inline Error NoThread(const Device& device, int start_error) {
+  return Fail(ErrorKind::kIo, device.name() + ": cannot start a thread for the device: " + std::strerror(start_error),
+              start_error);
+}
+
+/// work(device, index) for every device at once (RunWorkers); a device whose
+/// work has not returned by the deadline gets NoAnswer().
 template <typename T>
 std::vector<Result<T>> RunOnEach(const DeviceList& devices, Deadline deadline,
                                  std::function<Result<T>(Device&, std::size_t index)> work) {
   struct Shared {
     std::mutex mutex;
-    std::condition_variable done;
     std::vector<std::optional<Result<T>>> results;
-    std::size_t pending = 0;
   };
   auto shared = std::make_shared<Shared>();
   shared->results.resize(devices.size());
-  shared->pending = devices.size();
+  RunWorkers(devices.size(), deadline, [shared, devices, work](std::size_t i, int start_error) {
+    Result<T> result = start_error ? Result<T>(NoThread(*devices[i], start_error)) : work(*devices[i], i);
+    std::lock_guard lock(shared->mutex);
+    shared->results[i].emplace(std::move(result));
+  });
 
-  for (std::size_t i = 0; i < devices.size(); ++i) {
-    const int rc = detail::StartDetached([shared, device = devices[i], work, i] {
-      Result<T> result = work(*device, i);
-      std::lock_guard lock(shared->mutex);
-      shared->results[i].emplace(std::move(result));
-      if (--shared->pending == 0) shared->done.notify_all();
-    });
-    if (rc != 0) {
-      std::lock_guard lock(shared->mutex);
-      shared->results[i].emplace(Fail(ErrorKind::kIo, devices[i]->name() + ": cannot start a thread for the device: " +
-                                                           std::strerror(rc), rc));
-      --shared->pending;
-    }
-  }
-
-  std::unique_lock lock(shared->mutex);
-  shared->done.wait_until(lock, deadline.at(), [&] { return shared->pending == 0; });
+  std::lock_guard lock(shared->mutex);
   std::vector<Result<T>> results;
   results.reserve(devices.size());
   for (std::size_t i = 0; i < devices.size(); ++i) {
-    if (shared->results[i]) {
-      results.push_back(std::move(*shared->results[i]));
-    } else {
-      results.push_back(Fail(ErrorKind::kTimeout,
-                             devices[i]->name() + ": no answer before the deadline (power_timeout)"));
-    }
+    results.push_back(shared->results[i] ? std::move(*shared->results[i]) : Result<T>(NoAnswer(*devices[i])));
   }
   return results;
 }
