@@ -180,19 +180,23 @@ def main():
     # --- off -----------------------------------------------------------------
     w("## Fencing (`off`): NVMe, nvmet over nvme-loop")
     w("")
-    w("| hosts | namespaces | fence_nvme_pr off | floor (1 thread) | floor (threads) | nvme-cli script "
-      "| agent / best floor | script / agent |")
-    w("|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w("| hosts | namespaces | fence_nvme_pr off | floor (1 thread) | floor (threads) "
+      "| floor (threads, device 1 first) | nvme-cli script "
+      "| agent / best floor | agent / device-1-first floor | script / agent |")
+    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     verdicts = []
     for hosts, ndev in nvme_keys:
         a = s("nvme", hosts, ndev, "agent-off")
         f1, fp = s("nvme", hosts, ndev, "floor-off"), s("nvme", hosts, ndev, "floor-off-par")
         fb = floor_best(hosts, ndev)
+        fo = s("nvme", hosts, ndev, "floor-off-ordered")
         sc = s("nvme", hosts, ndev, "nvme-cli-off")
         r_floor = a["median"] / fb["median"] if a and fb else None
+        r_ordered = a["median"] / fo["median"] if a and fo else None
         r_script = sc["median"] / a["median"] if a and sc else None
-        w(f"| {hosts} | {ndev} | {cell(a)} | {cell(f1)} | {cell(fp)} | {cell(sc)} | "
-          f"{'–' if r_floor is None else f'{r_floor:.2f}x'} | {'–' if r_script is None else f'{r_script:.1f}x'} |")
+        w(f"| {hosts} | {ndev} | {cell(a)} | {cell(f1)} | {cell(fp)} | {cell(fo)} | {cell(sc)} | "
+          f"{'–' if r_floor is None else f'{r_floor:.2f}x'} | {'–' if r_ordered is None else f'{r_ordered:.2f}x'} | "
+          f"{'–' if r_script is None else f'{r_script:.1f}x'} |")
         if r_floor is not None:
             verdicts.append(("off within 1.5x of the floor", hosts, ndev, r_floor, r_floor <= OFF_TARGET_FLOOR,
                              f"{r_floor:.2f}x"))
@@ -203,7 +207,12 @@ def main():
     w("")
     w("The floor is `bench_floor fence`: a static C program issuing only the ioctls of a verified fence "
       "(a Reservation Report per namespace to check our own key, a preempt-and-abort, a Report read-back), "
-      "either in one thread or one thread per namespace. The ratio uses the faster of the two.")
+      "either in one thread or one thread per namespace. The ratio uses the faster of the two. "
+      "Neither is safe when two nodes fence each other at the same moment: each may win some namespaces and "
+      "both end up cut off. fence_nvme_pr fences the first namespace before the others (whoever wins it wins); "
+      "`bench_floor fence -j -o` does the same with nothing else, so the last ratio shows what the agent adds "
+      "to a race-safe fence. On nvmet that order costs one preempt-and-abort latency (the target waits for an "
+      "RCU grace period before it removes the key).")
     w("")
 
     # --- other actions -------------------------------------------------------

@@ -16,7 +16,8 @@
 #   agent-off       fence_nvme_pr, stdin as Pacemaker sends it: host1 fences
 #                   host2 (pcmk_host_map key), own key from the state `on` saved
 #   nvme-cli-off    bench/contenders/nvme-cli-fence.sh (nvme-cli per device)
-#   floor-off       bench_floor fence, one thread; floor-off-par: -j
+#   floor-off       bench_floor fence, one thread; floor-off-par: -j;
+#                   floor-off-ordered: -j -o (device 1 first, race-safe)
 #   agent-on        fence_nvme_pr on for host2 after its key was removed
 #   agent-status    fence_nvme_pr status of host2 (registered: exit 0)
 #   agent-monitor   fence_nvme_pr monitor
@@ -48,7 +49,7 @@ SCRIPT=$BENCH/contenders/nvme-cli-fence.sh
 
 AGENT='' TIMER='' FLOOR='' SCSI_PR='' OUT='' QUICK=0 ROUNDS='' REPORT=0
 HOSTS_LIST='2 16' DEVICES_LIST='1 4 16 64' SCSI_DEVICES_LIST='1 4 16' SCSI=1 PROFILE=1
-SCRIPT_ROUNDS_LARGE=5 SLOW_ROUNDS=''
+SCRIPT_ROUNDS_LARGE=5 SLOW_ROUNDS='' HOSTS_GIVEN=0 DEVICES_GIVEN=0
 
 die() { echo "bench-vm: ERROR: $*" >&2; exit 1; }
 note() { echo "bench-vm: $*" >&2; }
@@ -62,8 +63,8 @@ while (($#)); do
         --out) OUT=$2; shift 2 ;;
         --quick) QUICK=1; shift ;;
         --rounds) ROUNDS=$2; shift 2 ;;
-        --hosts) HOSTS_LIST=$2; shift 2 ;;
-        --devices) DEVICES_LIST=$2; shift 2 ;;
+        --hosts) HOSTS_LIST=$2; HOSTS_GIVEN=1; shift 2 ;;
+        --devices) DEVICES_LIST=$2; DEVICES_GIVEN=1; shift 2 ;;
         --scsi-devices) SCSI_DEVICES_LIST=$2; shift 2 ;;
         --script-rounds-large) SCRIPT_ROUNDS_LARGE=$2; shift 2 ;;
         --no-scsi) SCSI=0; shift ;;
@@ -78,7 +79,9 @@ done
 [[ -n $SCSI_PR ]] || SCSI_PR=$(dirname "$FLOOR")/bench_scsi_pr
 WARMUP=1
 if ((QUICK)); then
-    HOSTS_LIST=2 DEVICES_LIST='1 4' SCSI_DEVICES_LIST=1
+    ((HOSTS_GIVEN)) || HOSTS_LIST=2
+    ((DEVICES_GIVEN)) || DEVICES_LIST='1 4'
+    SCSI_DEVICES_LIST=1
     ROUNDS=${ROUNDS:-2} WARMUP=0 SLOW_ROUNDS=1
 fi
 ROUNDS=${ROUNDS:-20}
@@ -89,12 +92,17 @@ PROFILE_DEVICES=${DEVICES_LIST%% *}
 
 mkdir -p "$OUT" /run/bench || die "cannot create $OUT"
 OUT=$(cd "$OUT" && pwd)
-CSV=$OUT/raw.csv LOG=$OUT/commands.log PHASES=$OUT/phases.txt FAILURES=$OUT/failures.txt
+WORK=/run/bench
+# The contenders' stdout and stderr go to the guest's tmpfs (as to the pipe
+# a parent such as Pacemaker reads), not to OUT, which may be a host
+# directory shared over 9p where every write is a round trip to the host;
+# copied to OUT at the end.
+CSV=$OUT/raw.csv LOG=$WORK/commands.log PHASES=$OUT/phases.txt FAILURES=$OUT/failures.txt
 echo "bed,hosts,ndev,contender,round,wall_us,rc,verify_rc,status,maxrss_kb,utime_us,stime_us,minflt,nvcsw,nivcsw" >"$CSV"
 : >"$LOG"
 : >"$PHASES"
 : >"$FAILURES"
-WORK=/run/bench
+trap 'cp "$LOG" "$OUT/commands.log"' EXIT
 
 # --- environment --------------------------------------------------------------
 {
@@ -175,6 +183,7 @@ nvme_config() {
         echo "run $SCRIPT 0x1 0x2 $d1s"; echo "$gone"
         echo "contender floor-off"; echo "$reregister"; echo "run $FLOOR fence 0x1 0x2 $d1s"; echo "$gone"
         echo "contender floor-off-par"; echo "$reregister"; echo "run $FLOOR fence -j 0x1 0x2 $d1s"; echo "$gone"
+        echo "contender floor-off-ordered"; echo "$reregister"; echo "run $FLOOR fence -j -o 0x1 0x2 $d1s"; echo "$gone"
         echo "contender agent-on"; echo "setup $FLOOR unregister 0x2 $d2s"; echo "stdin $WORK/on.in"; echo "run $AGENT"
         echo "verify $FLOOR check present 0x2 $d2s"
         echo "contender agent-status"; echo "$reregister"; echo "stdin $WORK/status.in"; echo "run $AGENT"

@@ -5,7 +5,7 @@
  * sysfs checks, no identify). It is the physical limit the agent is compared
  * with on the same emulated CPU.
  *
- *   bench_floor fence [-j] OWN VICTIM DEV...
+ *   bench_floor fence [-j [-o]] OWN VICTIM DEV...
  *       1. Reservation Report (EDS) of every device: refuse (exit 1, nothing
  *          changed) unless OWN is registered on every device;
  *       2. Reservation Acquire, preempt-and-abort (RACQA 2) of VICTIM with
@@ -15,6 +15,9 @@
  *          present and a reservation exists on every device.
  *       -j: one thread per device for 1 and for 2+3 (barrier between them);
  *       without it, one thread does everything in device order.
+ *       -o (with -j): the first device's 2+3 before the others' (the order
+ *       that makes two nodes fencing each other at once end with one
+ *       winner, as fence_nvme_pr does): the floor of a race-safe fence.
  *
  * Helpers the benchmark uses outside the timed region (not part of a fence):
  *   bench_floor register KEY DEV...     register KEY (replace a stale key)
@@ -219,11 +222,15 @@ static int open_all(struct device *devs, int n, char **paths) {
 }
 
 static int cmd_fence(int argc, char **argv) {
-  int parallel = 0;
-  if (argc > 0 && strcmp(argv[0], "-j") == 0) {
-    parallel = 1;
-    ++argv;
-    --argc;
+  int parallel = 0, ordered = 0;
+  for (; argc > 0 && argv[0][0] == '-'; ++argv, --argc) {
+    if (strcmp(argv[0], "-j") == 0) {
+      parallel = 1;
+    } else if (strcmp(argv[0], "-o") == 0) {
+      ordered = 1;
+    } else {
+      return 2;
+    }
   }
   if (argc < 3) return 2;
   if (parse_key(argv[0], &own_key) || parse_key(argv[1], &victim_key)) return 2;
@@ -233,7 +240,12 @@ static int cmd_fence(int argc, char **argv) {
   if (parallel) {
     on_each_parallel(devs, n, thread_read);
     if (first_failure(devs, n)) return 1;
-    on_each_parallel(devs, n, thread_write_verify);
+    if (ordered) {
+      if (fence_write_verify(&devs[0])) return first_failure(devs, n);
+      on_each_parallel(devs + 1, n - 1, thread_write_verify);
+    } else {
+      on_each_parallel(devs, n, thread_write_verify);
+    }
   } else {
     for (int i = 0; i < n; ++i)
       if (fence_read(&devs[i])) return first_failure(devs, n);
@@ -326,7 +338,7 @@ int main(int argc, char **argv) {
   if (argc >= 2 && strcmp(argv[1], "fence") == 0) rc = cmd_fence(argc - 2, argv + 2);
   else if (argc >= 2) rc = cmd_helper(argv[1], argc - 2, argv + 2);
   if (rc == 2) {
-    fputs("usage: bench_floor fence [-j] OWN VICTIM DEV... | register KEY DEV... | unregister KEY DEV...\n"
+    fputs("usage: bench_floor fence [-j [-o]] OWN VICTIM DEV... | register KEY DEV... | unregister KEY DEV...\n"
           "       | reserve KEY TYPE DEV... | check present|absent KEY DEV... | noop\n",
           stderr);
   }
