@@ -69,8 +69,10 @@ accel="TCG software emulation"
 # Host load sampler: "EPOCH LOAD1 QEMU_PROCESSES" every 10 s.
 sample_load() {
     while :; do
+        # pgrep prints 0 and fails when nothing matches. The kernel cuts
+        # process names to 15 characters: qemu-system-x86_64 is qemu-system-x86.
         printf '%s %s %s\n' "$(date +%s)" "$(cut -d' ' -f1 /proc/loadavg)" \
-            "$(pgrep -c -x qemu-system-x86 2>/dev/null || pgrep -c qemu-system 2>/dev/null || echo 0)"
+            "$(pgrep -c -x qemu-system-x86 || true)"
         sleep 10
     done >>"$out/host-load.txt"
 }
@@ -93,7 +95,7 @@ kill "$sampler" 2>/dev/null || true
 # Host load during the run: min / median / max of the samples, and how many
 # QEMU processes (ours included) were running.
 if [[ -s $out/host-load.txt ]]; then
-    sort -n -k2 "$out/host-load.txt" | awk '{l[NR] = $2; q = ($3 > q ? $3 : q)}
+    awk 'NF == 3' "$out/host-load.txt" | sort -n -k2 | awk '{l[NR] = $2; q = ($3 > q ? $3 : q)}
         END {printf "host_load: min %s, median %s, max %s\nother_qemu: up to %d besides ours\n", l[1], l[int((NR + 1) / 2)], l[NR], q - 1}' \
         >>"$out/host-env.txt"
 fi
