@@ -330,13 +330,15 @@ def main():
 
 def write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts):
     series = []   # (title, style, [(ndev, median, p95)])
-    colors = {"agent": "#1f77b4", "floor": "#2ca02c", "script": "#d62728", "scsi": "#9467bd", "scsi2": "#8c564b"}
+    colors = {"agent": "#1f77b4", "floor": "#2ca02c", "ordered": "#ff7f0e", "script": "#d62728", "scsi": "#9467bd", "scsi2": "#8c564b"}
     for hosts in host_counts:
         dash = 1 if hosts == host_counts[0] else 2
         devs = sorted(d for h, d in nvme_keys if h == hosts)
         series.append((f"fence\\_nvme\\_pr off, {hosts} hosts", colors["agent"], dash,
                        [(d, s("nvme", hosts, d, "agent-off")) for d in devs]))
         series.append((f"floor (best), {hosts} hosts", colors["floor"], dash, [(d, floor_best(hosts, d)) for d in devs]))
+        series.append((f"floor, first namespace first, {hosts} hosts", colors["ordered"], dash,
+                       [(d, s("nvme", hosts, d, "floor-off-ordered")) for d in devs]))
         series.append((f"nvme-cli script off, {hosts} hosts", colors["script"], dash,
                        [(d, s("nvme", hosts, d, "nvme-cli-off")) for d in devs]))
     for hosts in sorted({h for h, _ in scsi_keys}):
