@@ -49,12 +49,6 @@ class Gate {
     }
   }
 
-  /// The value, without waiting (std::nullopt while closed).
-  std::optional<int> Peek() const {
-    const int value = state_.load(std::memory_order_acquire);
-    return value != 0 ? std::optional<int>(value) : std::nullopt;
-  }
-
  private:
   int* Address() const { return reinterpret_cast<int*>(const_cast<std::atomic<int>*>(&state_)); }
 

@@ -65,7 +65,7 @@ inline int StartDetached(std::function<void()> body) {
 /// thread cannot be started, work(i, error number) runs at once on the
 /// caller's thread instead and must only record the failure.
 inline void RunWorkers(std::size_t count, Deadline deadline,
-                                    std::function<void(std::size_t index, int start_error)> work) {
+                       std::function<void(std::size_t index, int start_error)> work) {
   struct Shared {
     std::mutex mutex;
     std::condition_variable done;

@@ -98,14 +98,6 @@ write_run_dir() {
     } >"$RUN_DIR/cmd"
 }
 
-# True if $QEMU is older than version $1.$2 (or its version is unknown).
-qemu_older_than() {
-    local v
-    v=$("$QEMU" --version 2>/dev/null | sed -n 's/^QEMU emulator version \([0-9]*\)\.\([0-9]*\).*/\1 \2/p')
-    [[ $v =~ ^([0-9]+)\ ([0-9]+)$ ]] || return 0
-    ((BASH_REMATCH[1] < $1 || (BASH_REMATCH[1] == $1 && BASH_REMATCH[2] < $2)))
-}
-
 # Fill the QEMU_ARGS array.
 build_qemu_args() {
     local kdir=$1 initrd=$2 loglevel=4 i
@@ -125,9 +117,11 @@ build_qemu_args() {
     # avoids the race by running both vCPUs in one host thread, at a price
     # measured on this 2-core host: an off on 64 namespaces 168 ms instead
     # of 112, on one namespace 60 instead of 44 (so the default stays multi).
-    if [[ $accel == tcg && ${FENCE_NVME_PR_TCG_THREAD:-multi} == single ]] && qemu_older_than 8 1; then
-        accel=tcg,thread=single
-    fi
+    case ${FENCE_NVME_PR_TCG_THREAD:-multi} in
+        multi) ;;
+        single) [[ $accel == tcg ]] && accel=tcg,thread=single ;;
+        *) die "FENCE_NVME_PR_TCG_THREAD must be multi or single, not '$FENCE_NVME_PR_TCG_THREAD'" ;;
+    esac
     # shellcheck disable=SC2054 # commas are QEMU option syntax
     QEMU_ARGS=(
         -accel "$accel" -cpu max -m "$MEM" -smp "$SMP"
