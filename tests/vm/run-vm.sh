@@ -115,8 +115,9 @@ build_qemu_args() {
     # pages before translation"). The panic comes before the guest command
     # starts, so main() boots once more. FENCE_NVME_PR_TCG_THREAD=single
     # avoids the race by running both vCPUs in one host thread, at a price
-    # measured on this 2-core host: an off on 64 namespaces 168 ms instead
-    # of 112, on one namespace 60 instead of 44 (so the default stays multi).
+    # measured on this 2-core host: an off on 64 namespaces 125 ms instead
+    # of 113, on one namespace 47 instead of 40 (README, test bed); the
+    # cluster tests were never run that way, so the default stays multi.
     case ${FENCE_NVME_PR_TCG_THREAD:-multi} in
         multi) ;;
         single) [[ $accel == tcg ]] && accel=tcg,thread=single ;;
