@@ -8,6 +8,8 @@
 # which run-vm.sh copied there from guest/stage2.sh.
 #
 # On failure it prints "@@FNP-VM-SETUP-FAILED@@" for run-vm.sh and powers off.
+# With fnp.probe=1 on the kernel command line it only prints "@@FNP-PROBE-OK@@"
+# and powers off (the KVM probe boot of accel.sh).
 PATH=/bin
 
 fail() {
@@ -20,6 +22,17 @@ fail() {
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
+
+# First sign of life for run-vm.sh's boot watch: the kernel booted and runs
+# user space. A probe boot (accel.sh: does KVM run this guest?) ends here.
+read -r up _ </proc/uptime
+echo "fnp-initramfs: user space up after $up s of uptime"
+case " $(cat /proc/cmdline) " in
+    *" fnp.probe=1 "*)
+        echo "@@FNP-PROBE-OK@@"
+        poweroff -f
+        sleep 10 ;;
+esac
 
 # Modules needed to reach the root: 9p over virtio and overlayfs, in
 # dependency order (build-initramfs.sh resolved it from modules.dep).

@@ -24,25 +24,40 @@
 #
 # Exit status: COMMAND's exit status; 124 on timeout; 125 when the VM
 # itself failed (QEMU or kernel unavailable, kernel panic, guest setup
-# failure, no status reported). Errors are one "run-vm: ERROR:" line.
+# failure, no status reported, the guest not booting: see watch_boot).
+# Errors are one "run-vm: ERROR:" line.
 #
 # Environment: FENCE_NVME_PR_CACHE (see fetch-kernel.sh), FENCE_NVME_PR_QEMU
-# (QEMU binary, default qemu-system-x86_64), FENCE_NVME_PR_TCG_THREAD
-# (multi, the default, or single: see build_qemu_args).
+# (QEMU binary, default qemu-system-x86_64), FENCE_NVME_PR_ACCEL (auto, the
+# default, kvm or tcg: see accel.sh), FENCE_NVME_PR_TCG_THREAD (multi, the
+# default, or single: see build_qemu_args).
 set -euo pipefail
 
 readonly PROG=run-vm
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 readonly HERE
 readonly QEMU=${FENCE_NVME_PR_QEMU:-qemu-system-x86_64}
+# shellcheck disable=SC2034 # used by accel.sh
+readonly CACHE=${FENCE_NVME_PR_CACHE:-/var/cache/fence-nvme-pr}
+# Boot watch (watch_boot): seconds from QEMU's start until the guest's /init
+# prints its first line ("life"), and until the guest is ready to run the
+# command. Measured on this 2-core host under TCG: /init after ~22 s of guest
+# uptime and ready after ~44 s (66 s wall time) with a load average of 20,
+# ready after ~20 s with a load of 10. The TCG limits leave room for such
+# load, yet a silent guest ends within a minute. Under KVM a healthy guest
+# boots in seconds, and a KVM that cannot run it (accel.sh) is usually
+# reported by QEMU at once; the KVM limits only catch a silent hang.
+readonly TCG_LIFE_LIMIT=60 TCG_READY_LIMIT=240 KVM_LIFE_LIMIT=15 KVM_READY_LIMIT=60
 
 TIMEOUT=300 MEM=2048 SMP=2 LOG_COPY='' VERBOSE=0 INTERACTIVE=0 KEEP=0
 RW_DIRS=() GUEST_ENV=() CMD=()
-RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0
+RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0 BOOT_FAIL='' KVM_FAIL=''
 
 die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 125; }
 note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+# shellcheck source=accel.sh
+source "$HERE/accel.sh"
 
 parse_args() {
     while (($#)); do
@@ -102,9 +117,8 @@ write_run_dir() {
 build_qemu_args() {
     local kdir=$1 initrd=$2 loglevel=4 i
     ((VERBOSE)) && loglevel=7
-    local accel=tcg
-    # KVM when the machine offers it (CI runners may); TCG otherwise.
-    [[ -r /dev/kvm && -w /dev/kvm ]] && accel=kvm
+    # accel_choose decided (see accel.sh).
+    local accel=$ACCEL
     # Multi-threaded TCG before QEMU 8.1 (Debian 12 has 7.2) has a race
     # between translating and invalidating code: a vCPU can go on running a
     # stale translation holding the temporary int3 that the kernel writes
@@ -158,6 +172,7 @@ run_qemu() {
     tail -s 0.2 -n +1 -f --pid="$QEMU_PID" "$log" | sed -u 's/\r$//' &
     TAIL_PID=$!
     QEMU_RC=0
+    watch_boot "$log"
     wait "$QEMU_PID" || QEMU_RC=$?
     QEMU_PID=
     wait "$TAIL_PID" 2>/dev/null || true
@@ -165,10 +180,51 @@ run_qemu() {
     [[ -z $LOG_COPY ]] || cp "$log" "$LOG_COPY" || note "cannot write $LOG_COPY"
 }
 
+# watch_boot LOG: until the guest is ready, end a boot that cannot succeed
+# at once instead of at the --timeout: QEMU reporting a KVM failure (sets
+# BOOT_FAIL and KVM_FAIL), or no line from /init or no "guest ready" within
+# the limits above (sets BOOT_FAIL). Under KVM it goes on watching for KVM
+# failures (sets KVM_FAIL) while the command runs. Returns when QEMU exits
+# or has been told to.
+watch_boot() {
+    local log=$1 t0=$SECONDS life=0 ready=0 alive=1 line life_limit=$TCG_LIFE_LIMIT ready_limit=$TCG_READY_LIMIT
+    BOOT_FAIL='' KVM_FAIL=''
+    [[ $ACCEL == kvm ]] && life_limit=$KVM_LIFE_LIMIT ready_limit=$KVM_READY_LIMIT
+    while ((alive)); do
+        # Once more after QEMU's exit: it may have said why on its way out.
+        kill -0 "$QEMU_PID" 2>/dev/null || alive=0
+        if [[ $ACCEL == kvm ]] && line=$(accel_kvm_failure "$log"); then
+            KVM_FAIL=$line
+            ((ready)) || BOOT_FAIL="QEMU reported \"$line\""
+            break
+        fi
+        if ((!ready)); then
+            ((life)) || ! grep -aq 'fnp-initramfs: ' "$log" || life=1
+            grep -aq 'fnp-stage2: guest ready' "$log" && ready=1
+        fi
+        if ((!alive)); then
+            break
+        elif ((!ready)); then
+            if ((!life && SECONDS - t0 >= life_limit)); then
+                BOOT_FAIL="no sign of life from the guest within $life_limit s of QEMU's start"
+                break
+            elif ((SECONDS - t0 >= ready_limit)); then
+                BOOT_FAIL="the guest was not ready within $ready_limit s of QEMU's start"
+                break
+            fi
+        elif [[ $ACCEL != kvm ]]; then
+            return 0
+        fi
+        sleep 0.5
+    done
+    [[ -z $BOOT_FAIL && -z $KVM_FAIL ]] || kill "$QEMU_PID" 2>/dev/null
+    return 0
+}
+
 # The kernel panicked before the guest was ready to run the command.
 boot_panicked() {
     local log=$RUN_DIR/console.log
-    ((!INTERACTIVE && QEMU_RC != 124)) && [[ ! -s $RUN_DIR/status && -f $log ]] &&
+    ((!INTERACTIVE && QEMU_RC != 124)) && [[ -z $BOOT_FAIL && ! -s $RUN_DIR/status && -f $log ]] &&
         grep -aq 'Kernel panic' "$log" && ! grep -aq 'guest ready' "$log"
 }
 
@@ -176,6 +232,16 @@ boot_panicked() {
 verdict() {
     local log=$RUN_DIR/console.log status=
     local elapsed=$((SECONDS - START))
+    if [[ -n $BOOT_FAIL ]]; then
+        local hint=''
+        [[ $ACCEL == kvm ]] && hint=" (FENCE_NVME_PR_ACCEL=$ACCEL_MODE; FENCE_NVME_PR_ACCEL=tcg avoids KVM)"
+        printf '%s: ERROR: the VM did not boot under %s: %s%s\n' "$PROG" "$ACCEL" "$BOOT_FAIL" "$hint" >&2
+        return 125
+    fi
+    if [[ -n $KVM_FAIL ]]; then
+        printf '%s: ERROR: KVM failed while the command ran: QEMU reported "%s" (FENCE_NVME_PR_ACCEL=tcg avoids KVM)\n' "$PROG" "$KVM_FAIL" >&2
+        return 125
+    fi
     if ((QEMU_RC == 124)); then
         printf '%s: ERROR: timeout: the VM ran longer than %s s and was killed\n' "$PROG" "$TIMEOUT" >&2
         return 124
@@ -204,6 +270,7 @@ verdict() {
 
 main() {
     parse_args "$@"
+    accel_check_mode
     command -v "$QEMU" >/dev/null || die "$QEMU not found (install qemu-system-x86)"
     START=$SECONDS
     local kdir initrd
@@ -213,8 +280,19 @@ main() {
     trap 'exit 125' INT TERM
     RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fnp-vm.XXXXXX")
     write_run_dir "$kdir"
+    accel_choose "$kdir" "$initrd"
+    note "accelerator: $ACCEL - $ACCEL_WHY"
     build_qemu_args "$kdir" "$initrd"
     run_qemu
+    # KVM failed before the command started: in auto mode, remember that and
+    # boot once more under TCG.
+    if [[ $ACCEL == kvm && -n $BOOT_FAIL && $ACCEL_MODE == auto ]]; then
+        accel_record_broken "$kdir" "$BOOT_FAIL"
+        note "KVM did not boot the guest ($BOOT_FAIL): booting again under TCG; later runs use TCG"
+        ACCEL=tcg
+        build_qemu_args "$kdir" "$initrd"
+        run_qemu
+    fi
     # A kernel panic during boot came before the guest command started (the
     # TCG race noted in build_qemu_args was one cause): boot once more.
     if boot_panicked; then
