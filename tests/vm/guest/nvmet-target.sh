@@ -153,14 +153,7 @@ enabled_namespaces() {
 }
 
 # Set field 4 (controller) of host $1 in the hosts file to $2.
-set_# Set the identity fields (2, 3) of host $1 in the hosts file to host $2's.
-set_host_identity() {
-    awk -v h="$1" -v n="$(host_nqn "$2")" -v i="$(host_id "$2")" \
-        '$1 == h { $2 = n; $3 = i } { print }' "$STATE/hosts" >"$STATE/hosts.new"
-    mv "$STATE/hosts.new" "$STATE/hosts"
-}
-
-host_ctrl() {
+set_host_ctrl() {
     awk -v h="$1" -v c="$2" '$1 == h { $4 = c } { print }' "$STATE/hosts" >"$STATE/hosts.new"
     mv "$STATE/hosts.new" "$STATE/hosts"
 }
