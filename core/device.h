@@ -31,6 +31,17 @@ class Device {
   virtual Result<void> Acquire(const AcquireArgs& args, Deadline deadline) = 0;
   virtual Result<void> Release(const ReleaseArgs& args, Deadline deadline) = 0;
   virtual Result<ReservationStatus> Report(Deadline deadline) = 0;
+
+  /// This host's identifier as the controller knows it (the Host ID the
+  /// Reservation Report shows for this host's registration), in the report's
+  /// spelling (hex, Registrant::host_id). "" when the controller has none
+  /// (all zeros: Linux never sets one on PCIe) or the backend cannot ask
+  /// (the block ioctls); then this host's registration cannot be told apart
+  /// in a report. Errors only for a failed command.
+  virtual Result<std::string> HostId(Deadline deadline) {
+    (void)deadline;
+    return std::string();
+  }
 };
 
 /// Devices are shared with worker threads that may outlive a timed-out action.

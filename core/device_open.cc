@@ -167,6 +167,12 @@ Result<ReservationStatus> DeferredDevice::Report(Deadline deadline) {
   return (*device)->Report(deadline);
 }
 
+Result<std::string> DeferredDevice::HostId(Deadline deadline) {
+  auto device = Opened();
+  if (!device) return device.error();
+  return (*device)->HostId(deadline);
+}
+
 DeviceList DeferOpening(const std::vector<std::string>& names, const DeviceOpener& opener) {
   DeviceList devices;
   devices.reserve(names.size());

@@ -52,6 +52,7 @@ class DeferredDevice final : public Device {
   Result<void> Acquire(const AcquireArgs& args, Deadline deadline) override;
   Result<void> Release(const ReleaseArgs& args, Deadline deadline) override;
   Result<ReservationStatus> Report(Deadline deadline) override;
+  Result<std::string> HostId(Deadline deadline) override;
 
  private:
   Result<Device*> Opened();

@@ -9,34 +9,21 @@
 #include <optional>
 
 #include "gate.h"
+#include "outcome.h"
 #include "parallel.h"
+#include "registration.h"
 
 namespace nvmepr {
 namespace {
 
-// One Error for the failures among per-device results, naming each device.
-// A refusal comes first: it tells the operator why nothing happened.
-Result<void> AllSucceeded(const std::vector<Result<void>>& results) {
-  std::vector<const Error*> failures;
-  for (const auto& r : results) {
-    if (!r) failures.push_back(&r.error());
-  }
-  if (failures.empty()) return {};
-  std::stable_partition(failures.begin(), failures.end(),
-                        [](const Error* e) { return e->kind == ErrorKind::kRefused; });
-  Error combined = *failures.front();
-  if (failures.size() > 1) {
-    combined.message = std::to_string(failures.size()) + " of " + std::to_string(results.size()) +
-                       " devices failed: ";
-    for (std::size_t i = 0; i < failures.size(); ++i) {
-      combined.message += (i ? "; " : "") + failures[i]->message;
-    }
-  }
-  return combined;
+// Every device must succeed (the rule of core/outcome.h with required = all).
+Result<void> AllSucceeded(const std::vector<Result<void>>& results, std::string_view what) {
+  if (auto combined = CombineOutcomes(results, 0, what); !combined) return combined.error();
+  return {};
 }
 
 template <typename T>
-Result<std::vector<T>> AllValues(std::vector<Result<T>> results) {
+Result<std::vector<T>> AllValues(std::vector<Result<T>> results, std::string_view what = "read") {
   std::vector<Result<void>> outcomes;
   std::vector<T> values;
   for (auto& r : results) {
@@ -47,7 +34,7 @@ Result<std::vector<T>> AllValues(std::vector<Result<T>> results) {
       outcomes.emplace_back(r.error());
     }
   }
-  if (auto all = AllSucceeded(outcomes); !all) return all.error();
+  if (auto all = AllSucceeded(outcomes, what); !all) return all.error();
   return values;
 }
 
@@ -76,42 +63,9 @@ std::size_t CopiesOf(const ReservationStatus& status, Key key) {
                                                 [key](const Registrant& r) { return r.key == key; }));
 }
 
-Error KeyInUse(const Device& device, Key own) {
-  return Fail(ErrorKind::kInvalidArgument, device.name() + ": key " + FormatKey(own) +
-                                               " is registered by another host: every node needs its own key");
-}
-
-// Registers `own` for this host. Keys are matched by value, so a key another
-// host already uses must never be registered twice: a conflict with the key
-// already present means it is not ours; a registration that leaves two
-// copies is undone at once.
-Result<void> RegisterOwnKey(Device& device, Key own, Deadline deadline) {
-  auto before = device.Report(deadline);
-  if (!before) return before.error();
-  auto registered = device.Register({RegisterAction::kRegister, 0, own, false}, deadline);
-  spdlog::debug("{}: register {}: {}", device.name(), FormatKey(own),
-                registered ? "ok" : registered.error().message);
-  if (!registered && registered.error().kind == ErrorKind::kReservationConflict) {
-    // This host holds another key. If ours is on the device it is someone else's.
-    if (CopiesOf(*before, own) > 0) return KeyInUse(device, own);
-    spdlog::info("{}: this host holds a stale key; replacing it with {}", device.name(), FormatKey(own));
-    registered = device.Register({RegisterAction::kReplace, 0, own, true}, deadline);
-  }
-  if (!registered) return registered;
-  auto after = device.Report(deadline);
-  if (!after) return after.error();
-  if (CopiesOf(*after, own) > 1) {
-    auto undone = device.Register({RegisterAction::kUnregister, own, 0, false}, deadline);
-    spdlog::debug("{}: unregister duplicate {}: {}", device.name(), FormatKey(own),
-                  undone ? "ok" : undone.error().message);
-    return KeyInUse(device, own);
-  }
-  return {};
-}
-
-Result<void> UnfenceOne(Device& device, Key own, ReservationType requested, Deadline deadline) {
-  if (auto registered = RegisterOwnKey(device, own, deadline); !registered) return registered;
-  auto status = device.Report(deadline);
+Result<void> UnfenceOne(Device& device, const OwnKeys& keys, ReservationType requested, Deadline deadline) {
+  const Key own = keys.own;
+  auto status = RegisterOwnKey(device, keys, deadline);
   if (!status) return status.error();
   if (auto created = CreateReservationIfNone(device, *status, own, requested, deadline); !created) {
     return created;
@@ -229,11 +183,16 @@ Result<ReservationType> ChooseType(Device& device, ReservationType requested, De
                               "write-exclusive-registrants-only");
 }
 
-Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline) {
+Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline,
+                     std::optional<Key> previous) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
-  return AllSucceeded(RunOnEach<void>(devices, deadline, [own, type, deadline](Device& device, std::size_t) {
-    return UnfenceOne(device, own, type, deadline);
-  }));
+  const OwnKeys keys{own, previous};
+  // First every device is read: a registration that is not ours, or our key
+  // under another host, refuses the whole action before anything changed.
+  if (auto checked = CheckRegistrableEverywhere(devices, keys, deadline); !checked) return checked;
+  return AllSucceeded(RunOnEach<void>(devices, deadline, [keys, type, deadline](Device& device, std::size_t) {
+    return UnfenceOne(device, keys, type, deadline);
+  }), "unfence");
 }
 
 namespace {
@@ -338,7 +297,7 @@ Result<void> Outcome(FenceRun& run) {
       reads.emplace_back();
     }
   }
-  if (auto all = AllSucceeded(reads); !all) return all;
+  if (auto all = AllSucceeded(reads, "read"); !all) return all;
   for (std::size_t i = 0; i < n; ++i) {
     if (!(*run.before[i])->IsRegistered(run.own)) return LostOwnKey(*run.devices[i], run.own);
   }
@@ -348,7 +307,7 @@ Result<void> Outcome(FenceRun& run) {
   for (std::size_t i = 0; i < n; ++i) {
     fenced.push_back(run.after[i] ? *run.after[i] : Result<void>(NoAnswer(*run.devices[i])));
   }
-  return AllSucceeded(fenced);
+  return AllSucceeded(fenced, "fence");
 }
 
 }  // namespace
@@ -378,14 +337,16 @@ Result<KeyPresence> FindKey(const DeviceList& devices, Key key, Deadline deadlin
   return presence;
 }
 
-Result<void> CheckSupport(const DeviceList& devices, ReservationType type, Deadline deadline) {
-  return AllSucceeded(RunOnEach<void>(devices, deadline, [type, deadline](Device& device, std::size_t) -> Result<void> {
-    auto chosen = ChooseType(device, type, deadline);
-    if (!chosen) return chosen.error();
-    auto report = device.Report(deadline);
-    if (!report) return report.error();
-    return {};
-  }));
+Result<std::vector<HostRegistration>> CheckSupport(const DeviceList& devices, ReservationType type,
+                                                   Deadline deadline) {
+  return AllValues(RunOnEach<HostRegistration>(
+      devices, deadline, [type, deadline](Device& device, std::size_t) -> Result<HostRegistration> {
+        auto chosen = ChooseType(device, type, deadline);
+        if (!chosen) return chosen.error();
+        auto view = ReadHostView(device, deadline);
+        if (!view) return view.error();
+        return HostRegistration{view->host_id, view->this_host_key};
+      }), "check");
 }
 
 }  // namespace nvmepr

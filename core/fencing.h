@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "deadline.h"
@@ -13,12 +15,17 @@
 
 namespace nvmepr {
 
-/// Registers `own` on every device (idempotent; replaces a stale key of this
-/// host), creates a reservation of `type` where none exists (kNone = auto:
-/// write-exclusive-all-registrants where supported, else
+/// Registers `own` on every device (idempotent) by the rules of
+/// core/registration.h, creates a reservation of `type` where none exists
+/// (kNone = auto: write-exclusive-all-registrants where supported, else
 /// write-exclusive-registrants-only), then reads back: success only when `own`
 /// is registered exactly once and a reservation exists on every device.
-Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline);
+/// `previous` is a key this node registered itself since boot (saved under
+/// store_path): the only other key of this host it may replace. Any other
+/// key in this host's registration refuses the action (kInvalidArgument);
+/// where the controller tells this host's ID, before anything changed.
+Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline,
+                     std::optional<Key> previous = std::nullopt);
 
 /// Removes `victim` from every device with preempt-and-abort.
 /// Refuses (kRefused, nothing changed) unless `own` is registered on every
@@ -42,8 +49,16 @@ Result<KeyPresence> FindKey(const DeviceList& devices, Key key, Deadline deadlin
 /// Every device's report, in device order. Fails if any device cannot be read.
 Result<std::vector<ReservationStatus>> ReadAll(const DeviceList& devices, Deadline deadline);
 
-/// Checks every device answers and supports reservations (and `type`, unless kNone).
-Result<void> CheckSupport(const DeviceList& devices, ReservationType type, Deadline deadline);
+/// This host's registration on one device, as far as the controller tells.
+struct HostRegistration {
+  std::string host_id;       ///< "" when the controller does not tell it
+  std::optional<Key> key;    ///< the key this host's registration holds, if any is known
+};
+
+/// Checks every device answers and supports reservations (and `type`, unless
+/// kNone); on success, this host's registration on each device, in order.
+Result<std::vector<HostRegistration>> CheckSupport(const DeviceList& devices, ReservationType type,
+                                                   Deadline deadline);
 
 /// The type auto picks, or `requested` if the device supports it.
 Result<ReservationType> ChooseType(Device& device, ReservationType requested, Deadline deadline);

@@ -1,5 +1,8 @@
 #include "keys.h"
 
+#include <algorithm>
+#include <cctype>
+#include <set>
 #include <string>
 
 namespace nvmepr {
@@ -25,6 +28,38 @@ Result<Key> ParseKey(std::string_view text) {
   }
   if (key == 0) return bad("key 0 means 'no key' and cannot identify a node");
   return key;
+}
+
+Result<std::map<std::string, Key>> ParseKeyMap(std::string_view text) {
+  std::map<std::string, Key> map;
+  std::set<Key> keys;
+  std::set<std::string> nodes;  // lower-cased
+  auto bad = [](std::string why) { return Fail(ErrorKind::kInvalidArgument, std::move(why)); };
+  std::size_t at = 0;
+  while (at < text.size()) {
+    const auto is_separator = [](char c) { return c == ';' || c == ',' || std::isspace(static_cast<unsigned char>(c)); };
+    while (at < text.size() && is_separator(text[at])) ++at;
+    std::size_t end = at;
+    while (end < text.size() && !is_separator(text[end])) ++end;
+    if (end == at) break;
+    const std::string entry(text.substr(at, end - at));
+    at = end;
+    const auto colon = entry.rfind(':');
+    if (colon == std::string::npos || colon == 0) {
+      return bad("expected node:key entries, got '" + entry.substr(0, 80) + "'");
+    }
+    auto key = ParseKey(entry.substr(colon + 1));
+    if (!key) return key.error();
+    std::string node = entry.substr(0, colon);
+    std::string lower = node;
+    std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+    if (!nodes.insert(lower).second) {
+      return bad("node " + node.substr(0, 80) + " is listed twice: give each node exactly one key");
+    }
+    if (!keys.insert(*key).second) return bad("key " + FormatKey(*key) + " is given to two nodes");
+    map[std::move(node)] = *key;
+  }
+  return map;
 }
 
 std::uint32_t Fnv1a32(std::string_view text) {

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <string>
 #include <string_view>
 
 #include "reservation.h"
@@ -13,6 +15,14 @@ namespace nvmepr {
 /// Parses a 64-bit key written in hex, with or without "0x", in any case
 /// ("0x1A", "1a"). Refuses 0, more than 16 digits and anything not hex.
 Result<Key> ParseKey(std::string_view text);
+
+/// Parses a key map "node1:KEY;node2:KEY" (entries separated by ';', ',' or
+/// white space; the last ':' of an entry splits node and key). Refuses an
+/// entry without a node or a valid key, a node listed twice (compared
+/// without regard to case, as Pacemaker compares node names: two entries for
+/// one node would leave it to the order which key it gets), and one key given
+/// to two nodes. Errors say what is wrong without repeating the whole map.
+Result<std::map<std::string, Key>> ParseKeyMap(std::string_view text);
 
 /// The key of a Corosync node: FNV-1a (32-bit) of the cluster name in the high
 /// 32 bits, the node's Corosync nodeid (not its nodelist position) in the low

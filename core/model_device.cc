@@ -211,4 +211,9 @@ Result<ReservationStatus> ModelDevice::Report(Deadline deadline) {
   return ns_->Report();
 }
 
+Result<std::string> ModelDevice::HostId(Deadline deadline) {
+  if (auto r = Check(deadline, "get features host identifier"); !r) return r.error();
+  return faults.no_host_id ? std::string() : host_;
+}
+
 }  // namespace nvmepr

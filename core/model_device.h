@@ -59,10 +59,13 @@ class ModelNamespace {
 struct ModelFaults {
   bool unreachable = false;                 ///< every command fails with EIO
   std::chrono::milliseconds hang{0};        ///< every command first blocks this long
+  bool no_host_id = false;                  ///< HostId() says "unknown" (block backend, PCIe without one)
 };
 
 class ModelDevice : public Device {
  public:
+  /// `host` is the host identity: the registrant's host ID in reports. Two
+  /// views with the same `host` are one NVMe host (a cloned /etc/nvme/hostid).
   ModelDevice(std::string name, std::shared_ptr<ModelNamespace> ns, std::string host);
 
   const std::string& name() const override { return name_; }
@@ -72,6 +75,7 @@ class ModelDevice : public Device {
   Result<void> Acquire(const AcquireArgs& args, Deadline deadline) override;
   Result<void> Release(const ReleaseArgs& args, Deadline deadline) override;
   Result<ReservationStatus> Report(Deadline deadline) override;
+  Result<std::string> HostId(Deadline deadline) override;
 
   ModelFaults faults;  ///< set by tests before an action
 

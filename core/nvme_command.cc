@@ -82,7 +82,25 @@ NvmeCommand EncodeIdentify(bool controller) {
   cmd.cdw10 = controller ? 1u : 0u;  // CNS
   cmd.data.assign(4096, 0);
   cmd.reads_from_device = true;
+  cmd.controller_scope = controller;
   return cmd;
+}
+
+NvmeCommand EncodeGetHostId(bool extended) {
+  NvmeCommand cmd;
+  cmd.opcode = Opcode::kGetFeatures;
+  cmd.cdw10 = 0x81;  // FID Host Identifier, SEL 0 (current)
+  cmd.cdw11 = extended ? 1u : 0u;
+  cmd.data.assign(extended ? 16 : 8, 0);
+  cmd.reads_from_device = true;
+  cmd.controller_scope = true;
+  return cmd;
+}
+
+std::string DecodeHostId(std::span<const std::uint8_t> data) {
+  bool zero = true;
+  for (std::uint8_t b : data) zero = zero && b == 0;
+  return zero ? std::string() : HexBytes(data, 0, static_cast<int>(data.size()));
 }
 
 std::uint32_t ReportHeaderBytes(bool extended) { return extended ? 64 : 24; }

@@ -19,6 +19,7 @@ namespace nvmepr {
 /// NVMe opcodes we send.
 enum class Opcode : std::uint8_t {
   kIdentify = 0x06,            // admin
+  kGetFeatures = 0x0A,         // admin
   kReservationRegister = 0x0D,  // I/O
   kReservationReport = 0x0E,    // I/O
   kReservationAcquire = 0x11,   // I/O
@@ -32,6 +33,7 @@ struct NvmeCommand {
   std::uint32_t cdw11 = 0;
   std::vector<std::uint8_t> data;  ///< payload to send, or buffer to fill
   bool reads_from_device = false;  ///< true: `data` is filled by the device
+  bool controller_scope = false;   ///< about the controller, not a namespace: sent with NSID 0
 };
 
 NvmeCommand EncodeRegister(const RegisterArgs& args);
@@ -41,6 +43,12 @@ NvmeCommand EncodeRelease(const ReleaseArgs& args);
 NvmeCommand EncodeReport(std::uint32_t bytes, bool extended);
 /// Identify Controller (CNS 1) or Identify Namespace (CNS 0), 4096 bytes.
 NvmeCommand EncodeIdentify(bool controller);
+/// Get Features, Host Identifier (FID 0x81, current value): the 128-bit
+/// identifier with `extended` (EXHID, CDW11 bit 0), else the 64-bit one.
+NvmeCommand EncodeGetHostId(bool extended);
+/// The Host Identifier in the spelling of DecodeReport's host_id (hex, in
+/// the order of the bytes on the wire); "" when it is all zeros (not set).
+std::string DecodeHostId(std::span<const std::uint8_t> data);
 
 /// Size of a report header and of one registrant entry in each layout.
 std::uint32_t ReportHeaderBytes(bool extended);

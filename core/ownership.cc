@@ -5,37 +5,12 @@
 #include <algorithm>
 #include <string>
 
+#include "outcome.h"
 #include "parallel.h"
+#include "registration.h"
 
 namespace nvmepr {
 namespace {
-
-std::size_t Needed(const DeviceList& devices, std::size_t required) {
-  return required == 0 ? devices.size() : std::min(required, devices.size());
-}
-
-// The partial-success rule: at least `required` devices (0 = all) must have
-// succeeded. Failures below the line are warnings; above it, one error that
-// names every failed device.
-Result<std::size_t> Tally(const DeviceList& devices, const std::vector<Result<void>>& outcomes, std::size_t required,
-                          const char* what) {
-  const std::size_t needed = Needed(devices, required);
-  std::vector<Error> failures;
-  for (const auto& outcome : outcomes) {
-    if (!outcome) failures.push_back(outcome.error());
-  }
-  const std::size_t succeeded = devices.size() - failures.size();
-  if (succeeded >= needed) {
-    for (const Error& e : failures) {
-      spdlog::warn("{} ({}: {} of {} devices suffice)", e.message, what, needed, devices.size());
-    }
-    return succeeded;
-  }
-  if (failures.size() == 1 && needed == devices.size()) return failures.front();
-  return CombineFailures(failures, std::string(what) + " failed on " + std::to_string(failures.size()) + " of " +
-                                       std::to_string(devices.size()) + " devices (" + std::to_string(needed) +
-                                       " must succeed)");
-}
 
 Error AllRegistrantsRefusal(const Device& device, ReservationType type) {
   return Fail(ErrorKind::kUnsupported,
@@ -44,31 +19,13 @@ Error AllRegistrantsRefusal(const Device& device, ReservationType type) {
                   "one-owner reservation: do not use both on the same devices");
 }
 
-// Registers `own` (replacing a stale key of this host) and returns the report
-// that shows it registered exactly once.
-Result<ReservationStatus> JoinOne(Device& device, Key own, Deadline deadline) {
+// Registers `keys.own` by the rules both agents share (core/registration.h)
+// and returns the report that shows it registered exactly once.
+Result<ReservationStatus> JoinOne(Device& device, const OwnKeys& keys, Deadline deadline) {
   auto before = device.Report(deadline);
   if (!before) return before.error();
   if (IsAllRegistrants(before->type)) return AllRegistrantsRefusal(device, before->type);
-  // Always sent, even when the key shows up already: only the device can tell
-  // whether it is this host's registration or another host's with our key.
-  auto registered = device.Register({RegisterAction::kRegister, 0, own, false}, deadline);
-  if (!registered && registered.error().kind == ErrorKind::kReservationConflict) {
-    spdlog::debug("{}: this host holds another key; replacing it with {}", device.name(), FormatKey(own));
-    registered = device.Register({RegisterAction::kReplace, 0, own, true}, deadline);
-  }
-  if (!registered) return registered.error();
-  if (!before->IsRegistered(own)) spdlog::info("{}: registered key {}", device.name(), FormatKey(own));
-  auto after = device.Report(deadline);
-  if (!after) return after.error();
-  const auto copies = std::count_if(after->registrants.begin(), after->registrants.end(),
-                                    [own](const Registrant& r) { return r.key == own; });
-  if (copies != 1) {
-    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) + " is registered by " +
-                                              std::to_string(copies) + " hosts after registering it" +
-                                              (copies > 1 ? ": every node needs its own key" : ""));
-  }
-  return after;
+  return RegisterOwnKey(device, keys, deadline);
 }
 
 // One command that makes `own` the holder, given the device's current state.
@@ -98,7 +55,7 @@ Result<void> AcquireOne(Device& device, const ReservationStatus& status, const O
 }
 
 Result<void> TakeOne(Device& device, const OwnershipRequest& request, Deadline deadline) {
-  auto joined = JoinOne(device, request.own, deadline);
+  auto joined = JoinOne(device, {request.own, request.previous}, deadline);
   if (!joined) return joined.error();
   auto acquired = AcquireOne(device, *joined, request, deadline);
   // A conflict: another node changed the reservation at the same moment. The
@@ -157,31 +114,21 @@ Result<void> LeaveOne(Device& device, Key own, Deadline deadline) {
   return {};
 }
 
-// Runs `one` on every device in parallel and applies the partial-success rule.
+// Runs `one` on every device in parallel and applies the partial-success rule
+// (core/outcome.h). When `registers`, the registration rules are checked on
+// every device first, so that a refusal changes nothing anywhere.
 template <typename Work>
-Result<std::size_t> OnEach(const DeviceList& devices, std::size_t required, const char* what, Deadline deadline,
-                           Work one) {
+Result<std::size_t> OnEach(const DeviceList& devices, const OwnershipRequest& request, const char* what,
+                           bool registers, Deadline deadline, Work one) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
-  return Tally(devices, RunOnEach<void>(devices, deadline, [one](Device& device, std::size_t) { return one(device); }),
-               required, what);
+  if (registers) {
+    if (auto r = CheckRegistrableEverywhere(devices, {request.own, request.previous}, deadline); !r) return r.error();
+  }
+  return CombineOutcomes(RunOnEach<void>(devices, deadline, [one](Device& device, std::size_t) { return one(device); }),
+                         request.required, what);
 }
 
 }  // namespace
-
-Error CombineFailures(const std::vector<Error>& failures, const std::string& summary) {
-  if (failures.empty()) return Fail(ErrorKind::kVerifyFailed, summary);
-  if (failures.size() == 1) return failures.front();
-  const Error* telling = &failures.front();
-  for (ErrorKind kind : {ErrorKind::kNotFound, ErrorKind::kInvalidArgument, ErrorKind::kUnsupported}) {
-    for (const Error& e : failures) {
-      if (e.kind == kind) telling = &e;
-    }
-  }
-  Error combined = *telling;
-  combined.message = summary + ": ";
-  for (std::size_t i = 0; i < failures.size(); ++i) combined.message += (i ? "; " : "") + failures[i].message;
-  return combined;
-}
 
 Standing StandingOf(const ReservationStatus& status, Key own) {
   Standing standing;
@@ -195,22 +142,22 @@ Standing StandingOf(const ReservationStatus& status, Key own) {
 }
 
 Result<std::size_t> JoinDevices(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline) {
-  const Key own = request.own;
-  return OnEach(devices, request.required, "register", deadline, [own, deadline](Device& device) -> Result<void> {
-    auto joined = JoinOne(device, own, deadline);
+  const OwnKeys keys{request.own, request.previous};
+  return OnEach(devices, request, "register", true, deadline, [keys, deadline](Device& device) -> Result<void> {
+    auto joined = JoinOne(device, keys, deadline);
     if (!joined) return joined.error();
     return {};
   });
 }
 
 Result<std::size_t> TakeOwnership(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline) {
-  return OnEach(devices, request.required, "acquire", deadline,
+  return OnEach(devices, request, "acquire", true, deadline,
                 [request, deadline](Device& device) { return TakeOne(device, request, deadline); });
 }
 
 Result<std::size_t> ReleaseOwnership(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline) {
   const Key own = request.own;
-  return OnEach(devices, request.required, "release", deadline, [own, deadline](Device& device) -> Result<void> {
+  return OnEach(devices, request, "release", false, deadline, [own, deadline](Device& device) -> Result<void> {
     auto released = ReleaseOne(device, own, deadline);
     if (!released) return released.error();
     return {};
@@ -219,15 +166,18 @@ Result<std::size_t> ReleaseOwnership(const DeviceList& devices, const OwnershipR
 
 Result<std::size_t> LeaveDevices(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline) {
   const Key own = request.own;
-  return OnEach(devices, request.required, "release and unregister", deadline,
+  return OnEach(devices, request, "release and unregister", false, deadline,
                 [own, deadline](Device& device) { return LeaveOne(device, own, deadline); });
 }
 
 std::vector<Result<Standing>> ReadStandings(const DeviceList& devices, Key own, Deadline deadline) {
   return RunOnEach<Standing>(devices, deadline, [own, deadline](Device& device, std::size_t) -> Result<Standing> {
-    auto status = device.Report(deadline);
-    if (!status) return status.error();
-    return StandingOf(*status, own);
+    auto view = ReadHostView(device, deadline);
+    if (!view) return view.error();
+    Standing standing = StandingOf(view->status, own);
+    standing.host_id = view->host_id;
+    standing.this_host_key = view->this_host_key;
+    return standing;
   });
 }
 

@@ -27,6 +27,9 @@ struct OwnershipRequest {
   ReservationType type = ReservationType::kWriteExclusive;
   bool preempt_abort = true;  ///< take over with preempt-and-abort (else plain preempt)
   std::size_t required = 0;   ///< devices that must succeed; 0 = all of them
+  /// A key this node registered itself since boot (the state file's): the
+  /// only other key of this host registering may replace (core/registration.h).
+  std::optional<Key> previous;
 };
 
 /// This node's standing on one device, from its Reservation Report.
@@ -35,22 +38,28 @@ struct Standing {
   bool holds = false;       ///< our key holds a one-owner reservation
   ReservationType type = ReservationType::kNone;
   std::optional<Key> holder;  ///< the holder's key, whoever it is
+  std::string host_id;        ///< this host's ID, "" when the controller does not tell it
+  std::optional<Key> this_host_key;  ///< the key of this host's registration, when known
 };
 
 /// Reads one report into a Standing. An all-registrants reservation (types 5
 /// and 6) is nobody's exclusive ownership: `holds` stays false under it.
 Standing StandingOf(const ReservationStatus& status, Key own);
 
-/// Registers `own` on every device (idempotent; replaces a stale key of this
-/// host) and checks it is registered exactly once. Registering changes no
+/// Registers `own` on every device (idempotent) by the rules of
+/// core/registration.h, the fence agent's: a registration of this host that
+/// holds a key other than `own` and `previous` refuses the action on every
+/// device before anything changed (kInvalidArgument, OCF 6), a key another
+/// host uses is refused, a duplicate undone; then checks `own` is registered
+/// exactly once. Registering changes no
 /// access rights under a one-owner reservation; it is what a promotable
 /// clone's unpromoted instance does. Refuses (kUnsupported) a device under an
 /// all-registrants reservation, where registering would grant write access.
 /// Returns on how many devices it succeeded.
 Result<std::size_t> JoinDevices(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline);
 
-/// Registers `own` and acquires the reservation of `request.type` on every
-/// device. Where another key holds a one-owner reservation, preempts it (with
+/// Registers `own` (as JoinDevices does) and acquires the reservation of
+/// `request.type` on every device. Where another key holds a one-owner reservation, preempts it (with
 /// abort unless `preempt_abort` is false) in the same command, which also
 /// unregisters the old holder. A reservation of ours with another type is
 /// changed. Success per device only when the read-back shows `own` holding a
@@ -66,12 +75,8 @@ Result<std::size_t> ReleaseOwnership(const DeviceList& devices, const OwnershipR
 /// under types 1 and 2 grants nothing; a warning says so.
 Result<std::size_t> LeaveDevices(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline);
 
-/// One error for the failures of several devices: the most telling one's kind
-/// (a configuration problem first, then a missing device) and, after
-/// `summary`, every message. A single failure is returned as it is.
-Error CombineFailures(const std::vector<Error>& failures, const std::string& summary);
-
-/// Every device's standing for `own`, or the error reading it, in device order.
+/// Every device's standing for `own`, or the error reading it, in device order
+/// (with this host's registration where the controller tells this host's ID).
 std::vector<Result<Standing>> ReadStandings(const DeviceList& devices, Key own, Deadline deadline);
 
 }  // namespace nvmepr

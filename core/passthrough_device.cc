@@ -14,8 +14,7 @@ Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline de
                                        const char* what) {
   nvme_passthru_cmd raw{};
   raw.opcode = static_cast<__u8>(cmd.opcode);
-  // Identify Controller is not about a namespace; everything else is ours.
-  raw.nsid = (admin && cmd.cdw10 == 1) ? 0 : nsid_;
+  raw.nsid = cmd.controller_scope ? 0 : nsid_;
   raw.addr = reinterpret_cast<__u64>(cmd.data.data());
   raw.data_len = static_cast<__u32>(cmd.data.size());
   raw.cdw10 = cmd.cdw10;
@@ -46,6 +45,19 @@ Result<Capabilities> PassthroughDevice::Identify(Deadline deadline) {
   if (auto r = Submit(ns, true, deadline, "identify namespace"); !r) return r.error();
   caps.rescap = DecodeRescap(ns.data);
   return caps;
+}
+
+Result<std::string> PassthroughDevice::HostId(Deadline deadline) {
+  // 128-bit first (what fabrics and the report's extended layout use); a
+  // controller with only 64-bit identifiers refuses EXHID with Invalid Field.
+  NvmeCommand cmd = EncodeGetHostId(true);
+  auto got = Submit(cmd, true, deadline, "get features host identifier");
+  if (!got && got.error().kind == ErrorKind::kNvmeStatus && (got.error().code & kStatusMask) == kStatusInvalidField) {
+    cmd = EncodeGetHostId(false);
+    got = Submit(cmd, true, deadline, "get features host identifier");
+  }
+  if (!got) return got.error();
+  return DecodeHostId(cmd.data);
 }
 
 Result<void> PassthroughDevice::Register(const RegisterArgs& args, Deadline deadline) {

@@ -24,6 +24,8 @@ class PassthroughDevice : public Device {
   Result<void> Acquire(const AcquireArgs& args, Deadline deadline) override;
   Result<void> Release(const ReleaseArgs& args, Deadline deadline) override;
   Result<ReservationStatus> Report(Deadline deadline) override;
+  /// Get Features, Host Identifier.
+  Result<std::string> HostId(Deadline deadline) override;
 
  private:
   /// Sends `cmd`; returns 0, or the Error for an errno or a device status.

@@ -62,8 +62,9 @@ const AgentSpec& FenceAgentSpec() {
         Action("off", "Fence the target: preempt-and-abort its key on every device, read back."),
         Action("reboot", "Same as off (fabric fencing cannot reboot).").Hidden(),
         Action("status", "0 if the target's key is registered on some device, 2 if on none."),
-        Action("list", "Registered keys and the nodes they belong to."),
-        Action("list-status", "Registered keys, their nodes and 'on'."),
+        Action("list", "The nodes this device can fence, key,node per line: every Corosync node (registered or "
+                       "not), then every other registered key."),
+        Action("list-status", "As list, with 'on' (registered on some device) or 'off'."),
         Action("monitor", "Check that every device answers and supports reservations."),
         Action("metadata", "Print the metadata XML."),
         Action("manpage", "Print the man page.").Hidden(),

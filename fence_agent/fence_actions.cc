@@ -12,6 +12,7 @@
 #include "fencing.h"
 #include "keys.h"
 #include "metadata_writer.h"
+#include "registration.h"
 #include "state_store.h"
 
 namespace nvmepr {
@@ -118,7 +119,11 @@ int DoOn(ActionContext& ctx) {
   // Unfence registers as it goes: open every device before, so that a missing
   // one leaves every device as it was.
   if (auto r = OpenNow(*devices, ctx.deadline()); !r) return Failed("on", r.error());
-  if (auto r = Unfence(*devices, *key, ctx.options().reservation_type, ctx.deadline()); !r) {
+  // The key this node saved when it unfenced since boot: the only other key
+  // of this host that unfencing may replace (core/registration.h).
+  std::optional<Key> previous;
+  if (auto saved = StateStore(ctx.options().store_path).Load(); saved && *saved) previous = (*saved)->key;
+  if (auto r = Unfence(*devices, *key, ctx.options().reservation_type, ctx.deadline(), previous); !r) {
     return Failed("on", r.error());
   }
   if (auto r = StateStore(ctx.options().store_path).Save({*key, ctx.options().devices}); !r) {
@@ -163,38 +168,97 @@ int DoStatus(ActionContext& ctx) {
   return on ? kExitSuccess : kExitStatusOff;
 }
 
-// list / list-status: every registered key, with the node it belongs to where
-// Corosync can tell; "key,node" per line, as fence-agents print "plug,alias".
+// list / list-status: the nodes this device can fence, "key,node" per line
+// as fence-agents print "plug,alias" (list-status adds ",on" or ",off":
+// registered on some device or on none). With Corosync that is every node of
+// its nodelist, registered or not, so that Pacemaker's dynamic-list (the
+// default without pcmk_host_map / pcmk_host_list) finds nodes never unfenced
+// or already fenced; then every other key registered now (a pcmk_host_map
+// key, which Pacemaker does not pass to the agent), with no node name.
+// Without Corosync: the registered keys only. A device that cannot be read
+// fails list-status, and list only when there is no Corosync nodelist to
+// print: which nodes the device can fence does not depend on it.
 int DoList(ActionContext& ctx, bool with_status) {
   const char* action = with_status ? "list-status" : "list";
   auto devices = ctx.OpenDevices();
   if (!devices) return Failed(action, devices.error());
   auto reports = ReadAll(*devices, ctx.deadline());
-  if (!reports) return Failed(action, reports.error());
-  std::vector<Key> keys;
-  for (const auto& report : *reports) {
-    for (const auto& r : report.registrants) {
-      if (std::find(keys.begin(), keys.end(), r.key) == keys.end()) keys.push_back(r.key);
+  auto cluster = ctx.Cluster();
+  if (!reports && (with_status || !cluster)) return Failed(action, reports.error());
+  if (!reports) spdlog::warn("{}: {}; printing the Corosync nodelist", action, reports.error().message);
+  std::vector<Key> registered;
+  if (reports) {
+    for (const auto& report : *reports) {
+      for (const auto& r : report.registrants) {
+        if (std::find(registered.begin(), registered.end(), r.key) == registered.end()) registered.push_back(r.key);
+      }
     }
   }
-  auto cluster = ctx.Cluster();
-  for (Key key : keys) {
-    const ClusterNode* node = cluster ? (*cluster)->NodeWithKey(key) : nullptr;
-    ctx.out() << FormatKey(key) << "," << (node ? node->name : "");
-    if (with_status) ctx.out() << ",on";
+  auto print = [&](Key key, const std::string& node) {
+    ctx.out() << FormatKey(key) << "," << node;
+    if (with_status) {
+      const bool on = std::find(registered.begin(), registered.end(), key) != registered.end();
+      ctx.out() << (on ? ",on" : ",off");
+    }
     ctx.out() << "\n";
+  };
+  std::size_t nodes = 0;
+  if (cluster) {
+    for (const auto& node : (*cluster)->nodes) {
+      auto key = DeriveKey((*cluster)->cluster_name, node.nodeid);
+      if (!key) continue;
+      const std::string& name = node.name.empty() ? node.ring0_addr : node.name;
+      if (node.name.empty()) {
+        spdlog::warn("{}: Corosync node {} has no name in the nodelist: Pacemaker may know it by another name; "
+                     "give every node a name in corosync.conf", action, node.nodeid);
+      }
+      print(*key, name);
+      ++nodes;
+    }
   }
-  spdlog::info("{}: {} key(s) registered on {} device(s)", action, keys.size(), devices->size());
+  std::size_t others = 0;
+  for (Key key : registered) {
+    if (cluster && (*cluster)->NodeWithKey(key) != nullptr) continue;
+    print(key, "");
+    ++others;
+  }
+  spdlog::info("{}: {} Corosync node(s), {} other registered key(s){}", action, nodes, others,
+               reports ? ", " + std::to_string(devices->size()) + " device(s) read" : std::string());
   return kExitSuccess;
+}
+
+// Warns where this host's registration holds a key that is provably not
+// this node's: not key= nor the key saved at unfencing, or (when neither is
+// known) the derived key of another Corosync node. Corosync is asked only
+// then, so a healthy monitor runs no helper program.
+void WarnAboutForeignRegistrations(ActionContext& ctx, const DeviceList& devices,
+                                   const std::vector<HostRegistration>& hosts, const char* action) {
+  std::optional<Key> saved_key;
+  if (auto saved = StateStore(ctx.options().store_path).Load(); saved && *saved) saved_key = (*saved)->key;
+  const std::optional<Key> own = ctx.options().key ? ctx.options().key : saved_key;
+  for (std::size_t i = 0; i < hosts.size() && i < devices.size(); ++i) {
+    const std::optional<Key>& key = hosts[i].key;
+    if (!key || key == ctx.options().key || key == saved_key) continue;
+    std::optional<Key> mine = own;
+    if (!mine) {
+      auto cluster = ctx.Cluster();
+      if (!cluster) continue;
+      const ClusterNode* holder = (*cluster)->NodeWithKey(*hosts[i].key);
+      auto local = (*cluster)->LocalKey();
+      if (holder == nullptr || !local || *local == *hosts[i].key) continue;
+      mine = *local;
+    }
+    spdlog::warn("{}: {}", action, ForeignKeyWarning(*devices[i], hosts[i].host_id, *hosts[i].key, *mine));
+  }
 }
 
 int DoMonitor(ActionContext& ctx, const char* action) {
   const auto start = Clock::now();
   auto devices = ctx.OpenDevices();
   if (!devices) return Failed(action, devices.error());
-  if (auto r = CheckSupport(*devices, ctx.options().reservation_type, ctx.deadline()); !r) {
-    return Failed(action, r.error());
-  }
+  auto hosts = CheckSupport(*devices, ctx.options().reservation_type, ctx.deadline());
+  if (!hosts) return Failed(action, hosts.error());
+  WarnAboutForeignRegistrations(ctx, *devices, *hosts, action);
   spdlog::info("{}: {} device(s) answer and support reservations ({} ms)", action, devices->size(),
                MsSince(start));
   return kExitSuccess;

@@ -9,6 +9,7 @@
 
 #include "ocf_metadata.h"
 #include "resource_context.h"
+#include "registration.h"
 #include "resource_monitor.h"
 #include "resource_spec.h"
 
@@ -57,7 +58,7 @@ OcfOutcome Start(ResourceContext& ctx) {
   const std::size_t total = ctx.options().devices.size();
   auto usable = ctx.OpenDevices(true, required);
   if (!usable) return Failed("start", usable.error());
-  const OwnershipRequest ownership = ctx.Ownership(prepared->own, required);
+  const OwnershipRequest ownership = ctx.Ownership(prepared->own, required, prepared->state);
 
   if (ctx.request().meta.promotable) {
     auto joined = JoinDevices(usable->devices, ownership, ctx.deadline());
@@ -122,7 +123,7 @@ OcfOutcome Promote(ResourceContext& ctx) {
   const std::size_t required = ctx.options().Required();
   auto usable = ctx.OpenDevices(true, required);
   if (!usable) return Failed("promote", usable.error());
-  auto owned = TakeOwnership(usable->devices, ctx.Ownership(prepared->own, required), ctx.deadline());
+  auto owned = TakeOwnership(usable->devices, ctx.Ownership(prepared->own, required, prepared->state), ctx.deadline());
   if (!owned) return Failed("promote", owned.error());
   if (auto r = ctx.SaveState(ResourceRole::kPromoted, prepared->own); !r) return Failed("promote", r.error());
   ctx.UpdatePromotionScore(usable->devices.size());
@@ -144,7 +145,7 @@ OcfOutcome Demote(ResourceContext& ctx) {
     return Failed("demote", released.error());
   }
   // A node that was preempted lost its registration too; unpromoted means registered.
-  auto joined = JoinDevices(usable->devices, ctx.Ownership(prepared->own, required), ctx.deadline());
+  auto joined = JoinDevices(usable->devices, ctx.Ownership(prepared->own, required, prepared->state), ctx.deadline());
   if (!joined) return Failed("demote", joined.error());
   if (auto r = ctx.SaveState(ResourceRole::kUnpromoted, prepared->own); !r) return Failed("demote", r.error());
   ctx.UpdatePromotionScore(*joined);
@@ -168,6 +169,8 @@ OcfOutcome Validate(ResourceContext& ctx) {
   if (!own) return Failed("validate-all", own.error());
   auto usable = ctx.OpenDevices(true, ctx.options().devices.size());
   if (!usable) return Failed("validate-all", usable.error());
+  WarnAboutForeignRegistrations(usable->devices, ReadStandings(usable->devices, *own, ctx.deadline()), *own,
+                                *state ? std::optional<Key>((*state)->key) : std::nullopt, "validate-all");
   spdlog::info("validate-all: key {}, {} support {}", FormatKey(*own),
                Count(usable->devices.size(), ctx.options().devices.size()), TypeName(ctx.options().reservation_type));
   return {};

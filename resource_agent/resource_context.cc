@@ -6,6 +6,7 @@
 #include <chrono>
 
 #include "fencing.h"
+#include "outcome.h"
 #include "parallel.h"
 #include "promotion_score.h"
 
@@ -92,8 +93,10 @@ Result<UsableDevices> ResourceContext::OpenDevices(bool check_support, std::size
   return usable;
 }
 
-OwnershipRequest ResourceContext::Ownership(Key own, std::size_t required) const {
+OwnershipRequest ResourceContext::Ownership(Key own, std::size_t required,
+                                            const std::optional<ResourceState>& state) const {
   OwnershipRequest ownership;
+  if (state) ownership.previous = state->key;
   ownership.own = own;
   ownership.type = options_.reservation_type;
   ownership.preempt_abort = options_.preempt_abort;

@@ -46,8 +46,11 @@ class ResourceContext {
   /// usable, with the most telling error; otherwise the others are warnings.
   Result<UsableDevices> OpenDevices(bool check_support, std::size_t required);
 
-  /// The ownership request for `own` with the configured type and preempt mode.
-  OwnershipRequest Ownership(Key own, std::size_t required) const;
+  /// The ownership request for `own` with the configured type and preempt
+  /// mode. `state` gives the key this node registered itself since boot, the
+  /// only other key of this host registering may replace.
+  OwnershipRequest Ownership(Key own, std::size_t required,
+                             const std::optional<ResourceState>& state = std::nullopt) const;
 
   /// Whether the resource runs as a promotable clone: Pacemaker says so, the
   /// monitor is role-specific, or this node promoted/demoted it before.

@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include "registration.h"
+
 namespace nvmepr {
 namespace {
 
@@ -42,6 +44,7 @@ Survey Take(ResourceContext& ctx, Key own) {
   auto usable = ctx.OpenDevices(false, 0);  // never fails when nothing is required
   for (const auto& failure : usable->failures) survey.not_held.push_back(failure.message);
   const auto standings = ReadStandings(usable->devices, own, ctx.deadline());
+  WarnAboutForeignRegistrations(usable->devices, standings, own, std::nullopt, "monitor");
   for (std::size_t i = 0; i < standings.size(); ++i) {
     if (!standings[i]) {
       survey.not_held.push_back(standings[i].error().message);
@@ -66,6 +69,16 @@ OcfOutcome Lost(int code, const std::string& what, const Survey& survey) {
 }
 
 }  // namespace
+
+void WarnAboutForeignRegistrations(const DeviceList& devices, const std::vector<Result<Standing>>& standings, Key own,
+                                   std::optional<Key> saved, const char* action) {
+  for (std::size_t i = 0; i < standings.size() && i < devices.size(); ++i) {
+    if (!standings[i] || !standings[i]->this_host_key) continue;
+    const Key key = *standings[i]->this_host_key;
+    if (key == own || (saved && key == *saved)) continue;
+    spdlog::warn("{}: {}", action, ForeignKeyWarning(*devices[i], standings[i]->host_id, key, own));
+  }
+}
 
 OcfOutcome MonitorResource(ResourceContext& ctx) {
   auto state = ctx.LoadState();

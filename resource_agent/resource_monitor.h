@@ -2,6 +2,9 @@
 // resource runs here, runs promoted, stopped cleanly, or lost the disks.
 #pragma once
 
+#include <optional>
+#include <vector>
+
 #include "ocf_exit.h"
 #include "resource_context.h"
 
@@ -14,5 +17,11 @@ namespace nvmepr {
 /// believed the resource ran here; 9 when that happened to a promoted
 /// instance. Refreshes the promotion score of a running promotable instance.
 OcfOutcome MonitorResource(ResourceContext& ctx);
+
+/// Warns (monitor, validate-all) for each device whose report shows this
+/// host's ID registered with a key that is neither `own` nor `saved`: another
+/// node probably shares this host's NVMe identity (core/registration.h).
+void WarnAboutForeignRegistrations(const DeviceList& devices, const std::vector<Result<Standing>>& standings, Key own,
+                                   std::optional<Key> saved, const char* action);
 
 }  // namespace nvmepr

@@ -33,19 +33,9 @@ Result<void> ParseKeyParam(const std::string& value, ResourceOptions& options) {
     options.key = *key;
     return {};
   }
-  std::set<Key> keys;
-  std::string text = value;
-  for (char& c : text) c = (c == ';') ? ',' : c;
-  for (const auto& entry : SplitDeviceList(text)) {
-    const auto colon = entry.rfind(':');
-    if (colon == std::string::npos || colon == 0) {
-      return Bad("key", value, "expected node:key entries, got '" + entry + "'");
-    }
-    auto key = ParseKey(entry.substr(colon + 1));
-    if (!key) return Bad("key", value, key.error().message);
-    if (!keys.insert(*key).second) return Bad("key", value, "key " + FormatKey(*key) + " is given to two nodes");
-    options.key_map[entry.substr(0, colon)] = *key;
-  }
+  auto map = ParseKeyMap(value);
+  if (!map) return Bad("key", value, map.error().message);
+  options.key_map = std::move(*map);
   return {};
 }
 

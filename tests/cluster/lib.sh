@@ -144,6 +144,54 @@ pcs_alerts() {
         pcs_f "$1" alert recipient add events value="$ALERTS"
 }
 
+# The README's `pcs stonith create` commands are the ones the tests run
+# (issue 11 §3: every configuration the README documents is one a test runs).
+README_MD=$(cd "$CLUSTER_TESTS/../.." && pwd)/README.md
+
+# readme_stonith_create WHICH: the README's command for one setup, one word
+# per line without the leading "pcs": WHICH=host-map is the one with
+# pcmk_host_map, WHICH=derived the one with neither pcmk_host_map nor
+# pcmk_host_list (keys derived from Corosync). Callers change nothing but
+# devices=, which names the test's disk.
+readme_stonith_create() {
+    local which=$1 line cmd='' found=''
+    while IFS= read -r line; do
+        [[ -n $cmd || $line == "pcs stonith create "* ]] || continue
+        cmd+=" ${line%\\}"
+        [[ $line == *\\ ]] && continue
+        case $which in
+            host-map) [[ $cmd == *pcmk_host_map=* ]] && found=$cmd ;;
+            derived) [[ $cmd == *pcmk_host_* ]] || found=$cmd ;;
+        esac
+        [[ -n $found ]] && break
+        cmd=''
+    done <"$README_MD"
+    [[ -n $found ]] || { echo "README.md has no 'pcs stonith create' command for $which" >&2; return 1; }
+    # xargs splits words as the shell would (quotes), without evaluating anything.
+    xargs printf '%s\n' <<<"$found" | tail -n +2
+}
+
+# pcs_f_readme FILE WHICH DEVICE: runs the README's command WHICH on FILE
+# with devices=DEVICE.
+pcs_f_readme() {
+    local -a words
+    mapfile -t words < <(readme_stonith_create "$2") && ((${#words[@]})) || return 1
+    pcs_f "$1" "${words[@]/#devices=*/devices=$3}"
+}
+
+# readme_map_key NODE: NODE's key in the README's pcmk_host_map, as
+# disk_keys prints keys ("0x1a2b0001").
+readme_map_key() {
+    local word entry
+    word=$(readme_stonith_create host-map | grep '^pcmk_host_map=') || return 1
+    local IFS=';'
+    for entry in ${word#pcmk_host_map=}; do
+        [[ ${entry%%:*} == "$1" ]] && { printf '0x%x\n' "$((${entry#*:}))"; return 0; }
+    done
+    echo "README.md's pcmk_host_map has no entry for $1" >&2
+    return 1
+}
+
 # pcs_f FILE ARGS...: pcs -f, echoing the command (the scenario's log shows
 # exactly what an administrator types).
 pcs_f() {

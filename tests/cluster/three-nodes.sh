@@ -16,11 +16,10 @@ STRIDE=500   # blocks of each node's own journal
 host_config() {
     local dir=$1
     cluster_corosync_conf "$dir" 3 || return 1
-    echo "fencing with keys derived from Corosync (pcs -f, pushed to the live cluster):"
+    echo "fencing: the README's command with keys derived from Corosync, no host map or list (Pacemaker asks list):"
     cib_begin fencing.xml &&
         pcs_alerts fencing.xml &&
-        pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/data-disk \
-            "pcmk_host_list=node1 node2 node3" meta provides=unfencing &&
+        pcs_f_readme fencing.xml derived /dev/data-disk &&
         cib_patch fencing.xml fencing.patch || return 1
     echo "the application, on every node:"
     cib_begin rac.xml &&

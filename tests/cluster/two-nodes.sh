@@ -17,11 +17,10 @@ source "$HERE/lib.sh"
 host_config() {
     local dir=$1
     cluster_corosync_conf "$dir" 2 || return 1
-    echo "fencing (pcs -f, pushed to the live cluster as pcs cluster cib-push does):"
+    echo "fencing: the README's command with pcmk_host_map (pcs -f, pushed to the live cluster as pcs cluster cib-push does):"
     cib_begin fencing.xml &&
         pcs_alerts fencing.xml &&
-        pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/data-disk \
-            "pcmk_host_map=node1:0x1;node2:0x2" meta provides=unfencing &&
+        pcs_f_readme fencing.xml host-map /dev/data-disk &&
         cib_patch fencing.xml fencing.patch || return 1
     echo "the service:"
     cib_begin service.xml &&
@@ -51,7 +50,8 @@ pass "both nodes online"
 
 # ------------------------------------------------------------- configure
 cluster_configure fencing.patch service.patch node1 node2 || exit 1
-check_eq "both nodes unfenced automatically: their keys are on the disk" "0x1 0x2" "$(disk_keys 1)"
+K1=$(readme_map_key node1) && K2=$(readme_map_key node2) || { fail "the README's pcmk_host_map"; exit 1; }
+check_eq "both nodes unfenced automatically: their keys are on the disk" "$K1 $K2" "$(disk_keys 1)"
 check_eq "fence_nvme_pr made a write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
 wait_alert "app started on node1" 120 0 "* resource node1 app start 0 *" || exit 1
 pass "app runs on node1, after disk"
@@ -74,7 +74,7 @@ node_run node2 grep -h 'fence_nvme_pr.*\(reboot\|off\)' /var/log/pacemaker/pacem
 wait_alert "app started on node2" 180 "$from" "* resource node2 app start 0 *" || exit 1
 T_APP=$ALERT_US
 timing "failover: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s, failure -> app running on node2 $(secs "$T_FAIL" "$T_APP") s"
-check_eq "only node2's key is left on the disk" "0x2" "$(disk_keys 1)"
+check_eq "only node2's key is left on the disk" "$K2" "$(disk_keys 1)"
 mapfile -t before < <(journal_read 1)
 log "journal after the takeover: ${#before[@]} records, the last: ${before[-1]}"
 
@@ -125,7 +125,7 @@ node_reboot node1 || { fail "node1 reboot"; exit 1; }
 log "node1 rebooted (fresh namespaces and state), corosync and Pacemaker started"
 wait_alert "node1 unfenced again" 240 "$from" "* fencing node1 *Operation on of node1 by *: OK*" || exit 1
 timing "rejoin: node1 boot -> unfenced $(secs "$T_BOOT" "$ALERT_US") s"
-check_eq "node1's key is back on the disk" "0x1 0x2" "$(disk_keys 1)"
+check_eq "node1's key is back on the disk" "$K1 $K2" "$(disk_keys 1)"
 alerts_count; from=$REPLY
 mapfile -t before < <(journal_read 1)
 now_us; T_MOVE=$REPLY
@@ -152,7 +152,7 @@ check "the continuation is node1's" test "${after[-1]#* }" != "${after[-1]#* nod
 
 # ------------------------------------------------------ 3. split brain
 echo "== scenario 3: the link between node1 and node2 is cut; both try to fence"
-key_of() { echo "0x${1#node}"; }
+key_of() { readme_map_key "$1"; }
 alerts_count; from=$REPLY
 node_link node1 down
 now_us; T_CUT=$REPLY

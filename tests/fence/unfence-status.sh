@@ -35,4 +35,20 @@ fnp_check "the error names the missing device" grep -q "/dev/data-disk9" <<<"$ou
 fnp_check "state saved under /run/fence_nvme_pr" on node1 grep -q "key=0x0000000000000001" /run/fence_nvme_pr/state
 fnp_check_rc 1 "a key another host already uses is refused" agent node3 -o on -n 0x1 -d "$DEV" --store-path=/run/other
 
+# Issue 11 rule 1: node3 is cloned from node1's image (the same hostnqn and
+# hostid, so the target sees ONE host). Its unfencing must refuse, change
+# nothing and say why; node1's key stays and node1 keeps writing.
+"$FNP_NVMET" disconnect host3 >/dev/null && "$FNP_NVMET" connect host3 --as host1 >/dev/null &&
+    "$FNP_NODE" refresh node3 >/dev/null || fnp_fail "reconnect host3 with host1's identity"
+out=$(agent node3 -o on -n 0x33 -d "$DEV" --store-path=/run/clone 2>&1); rc=$?
+echo "$out" | sed 's/^/  agent: /'
+fnp_check_eq "on from a node sharing node1's host identity is refused (exit 1)" 1 "$rc"
+fnp_check "the refusal names the key in the way and the shared identity" \
+    grep -q "holds key 0x0000000000000001.*host identity.*/etc/nvme/hostid" <<<"$out"
+fnp_check_eq "node1's key stays, nothing changed" "0x1 0x2 0x3" "$(keys 1)"
+fnp_check_eq "node1 still writes" 0 "$(write node1 1 70 x; echo $?)"
+out=$(agent node3 -o monitor -d "$DEV" --store-path=/run/clone --key=0x33 2>&1); rc=$?
+fnp_check_eq "monitor on the clone passes" 0 "$rc"
+fnp_check "and warns about the shared identity" grep -q "warning.*this host's registration.*holds key 0x0000000000000001" <<<"$out"
+
 fnp_summary

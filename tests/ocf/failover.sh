@@ -78,4 +78,20 @@ fnp_check_rc 0 "node1 stop" clone node1 stop
 fnp_check_rc 0 "node2 stop" clone node2 stop
 fnp_check_eq "stopped: nothing registered" "$NOBODY $NOBODY" "$(state 1) $(state 2)"
 fnp_check "stop deleted the promotion score" grep -qx -- "-N node2 -n master-disk -l reboot -D" /tmp/crm_attribute.log
+
+echo "== a node cloned from another's image (issue 11 rule 1)"
+# node2 reconnects with node1's hostnqn and hostid: the target sees one host.
+"$FNP_NVMET" disconnect host2 >/dev/null && "$FNP_NVMET" connect host2 --as host1 >/dev/null &&
+    "$FNP_NODE" refresh node2 >/dev/null || fnp_fail "reconnect host2 with host1's identity"
+fnp_check_rc 0 "node1 start" ra node1 start "${P[@]}"
+fnp_check_rc 6 "node2 start on the shared identity: configuration error (6)" ra node2 start "${P[@]}"
+fnp_check "the reason names the key in the way and the shared identity" \
+    grep -q "ocf-exit-reason:.*holds key 0x00000000000000a1.*host identity" "$RA_ERR"
+fnp_check_rc 6 "node2 promote too (6)" clone node2 promote
+fnp_check_eq "node1 still holds both namespaces, nothing changed" \
+    "rtype=1 holders=0xa1 keys=0xa1 rtype=1 holders=0xa1 keys=0xa1" "$(state 1) $(state 2)"
+fnp_check_rc 0 "node1 monitor: running" ra node1 monitor "${P[@]}" "$RECURRING"
+fnp_check_rc 7 "node2 probe: not running" ra node2 monitor "${P[@]}"
+fnp_check "and warns about the shared identity" grep -q "this host's registration.*holds key 0x00000000000000a1" "$RA_ERR"
+fnp_check_rc 0 "node1 stop" ra node1 stop "${P[@]}"
 fnp_summary

@@ -99,6 +99,57 @@ TEST_F(FenceActionsTest, ListNamesNodesOfDerivedKeys) {
   EXPECT_NE(out.find(",node2,on\n"), std::string::npos) << out;
 }
 
+// Issue 11 §3: list is what this device can fence. With derived keys that is
+// every node of the Corosync nodelist, unfenced or not, so that Pacemaker's
+// dynamic-list finds a node never unfenced or already fenced.
+TEST_F(FenceActionsTest, ListNamesEveryCorosyncNodeRegisteredOrNot) {
+  std::string out;
+  ASSERT_EQ(Run(1, "action=list", &out), 0) << "nobody unfenced yet";
+  for (int h = 1; h <= 3; ++h) {
+    EXPECT_NE(out.find(FormatKey(*DeriveKey("test", h)) + ",node" + std::to_string(h) + "\n"), std::string::npos) << out;
+  }
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h)), 0);
+  ASSERT_EQ(Run(1, "action=off\nnodename=node2"), 0);
+  ASSERT_EQ(Run(1, "action=list-status", &out), 0);
+  EXPECT_NE(out.find(",node1,on\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(",node2,off\n"), std::string::npos) << "fenced, still listed: " << out;
+  EXPECT_NE(out.find(",node3,off\n"), std::string::npos) << "never unfenced, still listed: " << out;
+}
+
+TEST_F(FenceActionsTest, ListAddsRegisteredKeysOfAHostMap) {
+  ASSERT_EQ(Run(3, "action=on\nnodename=node3\nport=0x33"), 0);
+  std::string out;
+  ASSERT_EQ(Run(1, "action=list", &out), 0);
+  EXPECT_NE(out.find("0x0000000000000033,\n"), std::string::npos) << out;
+  EXPECT_NE(out.find(",node1\n"), std::string::npos) << out;
+  disks_.View(1, 1).faults.unreachable = true;
+  ASSERT_EQ(Run(1, "action=list", &out), 0) << "the nodelist does not depend on a device";
+  EXPECT_NE(out.find(",node3\n"), std::string::npos) << out;
+  EXPECT_EQ(Run(1, "action=list-status"), kExitFailure) << "status needs every device";
+}
+
+// Issue 11 §1: node2 cloned from node1's image (same /etc/nvme/hostid and
+// hostnqn) is one host to the disk: its unfencing must not take node1's key.
+TEST_F(FenceActionsTest, OnRefusesToTakeOverAnotherNodesRegistrationOfThisHost) {
+  ASSERT_EQ(Run(1, "action=on\nnodename=node1\nport=0x1"), 0);
+  disks_.ShareHostIdentity(2, 1);
+  EXPECT_EQ(Run(2, "action=on\nnodename=node2\nport=0x2"), kExitFailure);
+  for (int n = 0; n < 2; ++n) EXPECT_EQ(disks_.Namespace(n).KeyOf("node1"), std::optional<Key>(0x1));
+  EXPECT_TRUE(disks_.CanWriteEverywhere(1));
+  EXPECT_EQ(Run(2, "action=monitor"), kExitSuccess) << "a warning only";
+  EXPECT_EQ(Run(2, "action=validate-all"), kExitSuccess) << "a warning only";
+}
+
+TEST_F(FenceActionsTest, OnReplacesTheKeyItSavedSinceBootOnly) {
+  ASSERT_EQ(Run(1, "action=on\nplug=0x11"), 0);
+  ASSERT_EQ(Run(1, "action=on\nplug=0x12"), 0) << "0x11 was saved under store_path by this node";
+  EXPECT_EQ(disks_.Namespace(0).KeyOf("node1"), std::optional<Key>(0x12));
+  std::filesystem::remove_all(dir_ + "/node1");  // a reboot: /run is empty
+  EXPECT_EQ(Run(1, "action=on\nplug=0x13"), kExitFailure);
+  EXPECT_EQ(disks_.Namespace(0).KeyOf("node1"), std::optional<Key>(0x12));
+  EXPECT_EQ(Run(1, "action=on\nplug=0x12"), 0) << "its own key again: idempotent";
+}
+
 TEST_F(FenceActionsTest, OffUsesTheKeySavedAtUnfencing) {
   ASSERT_EQ(Run(1, "action=on\nplug=0xabc"), 0);
   ASSERT_EQ(Run(2, "action=on\nplug=0xdef"), 0);

@@ -45,7 +45,8 @@ TEST(UnfenceTest, IsIdempotent) {
 TEST(UnfenceTest, ReplacesAStaleKeyOfThisHost) {
   SharedDisks disks(1, 1);
   ASSERT_TRUE(Unfence(disks.Devices(1), 0x99, kAuto, Far()));
-  ASSERT_TRUE(Unfence(disks.Devices(1), 0x1, kAuto, Far()));
+  // 0x99 is the key this node saved when it unfenced (previous).
+  ASSERT_TRUE(Unfence(disks.Devices(1), 0x1, kAuto, Far(), 0x99));
   auto status = disks.Namespace(0).Report();
   ASSERT_EQ(status.registrants.size(), 1u);
   EXPECT_EQ(status.registrants[0].key, 0x1u);
@@ -58,6 +59,12 @@ TEST(UnfenceTest, RefusesAKeyAnotherHostAlreadyUses) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("registered by another host"), std::string::npos) << r.error().message;
   EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u);  // the duplicate was undone
+  disks.View(2, 0).faults.no_host_id = true;  // then only the read-back shows the duplicate
+  auto unknown = Unfence(disks.Devices(2), 0x1, kAuto, Far());
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find("registered by another host"), std::string::npos) << unknown.error().message;
+  EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u);
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node1"), std::optional<Key>(0x1));
 }
 
 TEST(UnfenceTest, NeverReplacesItsKeyWithOneAnotherHostUses) {
@@ -66,6 +73,58 @@ TEST(UnfenceTest, NeverReplacesItsKeyWithOneAnotherHostUses) {
   auto r = Unfence(disks.Devices(2), 0x1, kAuto, Far());
   ASSERT_FALSE(r);
   EXPECT_EQ(*disks.Namespace(0).KeyOf("node2"), 0x2u);  // node2 kept its own key
+}
+
+// Issue 11, rule 1: node2 cloned from node1's image shares its NVMe host
+// identity; unfencing node2 must not take node1's registration over.
+TEST(UnfenceTest, NeverTakesOverARegistrationThisHostHoldsWithAnotherNodesKey) {
+  SharedDisks disks(2, 2);
+  UnfenceAll(disks, 1);
+  disks.ShareHostIdentity(2, 1);
+  auto r = Unfence(disks.Devices(2), 0x2, kAuto, Far());
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalidArgument);
+  for (const char* part : {"/dev/disk0", "key 0x0000000000000001", "host identity", "/etc/nvme/hostid"}) {
+    EXPECT_NE(r.error().message.find(part), std::string::npos) << part << " in: " << r.error().message;
+  }
+  for (int n = 0; n < 2; ++n) {
+    EXPECT_EQ(disks.Namespace(n).KeyOf("node1"), std::optional<Key>(0x1)) << "node1's key stays";
+    EXPECT_FALSE(disks.Namespace(n).Report().IsRegistered(0x2));
+  }
+  EXPECT_TRUE(disks.CanWriteEverywhere(1));
+}
+
+TEST(UnfenceTest, RefusesAForeignRegistrationAlsoWhenTheHostIdIsUnknown) {
+  SharedDisks disks(2, 1);
+  UnfenceAll(disks, 1);
+  disks.ShareHostIdentity(2, 1);
+  disks.View(2, 0).faults.no_host_id = true;  // the block backend, or PCIe without a host ID
+  auto r = Unfence(disks.Devices(2), 0x2, kAuto, Far(), 0x77);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(r.error().message.find("another key"), std::string::npos) << r.error().message;
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node1"), std::optional<Key>(0x1));
+}
+
+TEST(UnfenceTest, ReplacesOnlyTheKeyThisNodeRegisteredSinceBoot) {
+  SharedDisks disks(1, 1);
+  ASSERT_TRUE(Unfence(disks.Devices(1), 0x99, kAuto, Far()));
+  auto unsaved = Unfence(disks.Devices(1), 0x1, kAuto, Far());  // nothing saved: after a reboot
+  ASSERT_FALSE(unsaved);
+  EXPECT_NE(unsaved.error().message.find("key 0x0000000000000099"), std::string::npos) << unsaved.error().message;
+  EXPECT_FALSE(Unfence(disks.Devices(1), 0x1, kAuto, Far(), 0x55)) << "another saved key proves nothing";
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node1"), std::optional<Key>(0x99));
+  ASSERT_TRUE(Unfence(disks.Devices(1), 0x1, kAuto, Far(), 0x99));
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node1"), std::optional<Key>(0x1));
+}
+
+TEST(UnfenceTest, AForeignRegistrationOnOneDeviceChangesNoDevice) {
+  SharedDisks disks(2, 2);
+  ASSERT_TRUE(Unfence({disks.Devices(1)[1]}, 0x1, kAuto, Far()));  // node1 on the second device only
+  disks.ShareHostIdentity(2, 1);
+  ASSERT_FALSE(Unfence(disks.Devices(2), 0x2, kAuto, Far()));
+  EXPECT_TRUE(disks.Namespace(0).Report().registrants.empty()) << "checked everywhere before registering";
+  EXPECT_EQ(disks.Namespace(1).KeyOf("node1"), std::optional<Key>(0x1));
 }
 
 TEST(UnfenceTest, AutoFallsBackToRegistrantsOnlyWithoutAllRegistrantsSupport) {
@@ -238,6 +297,19 @@ TEST(FindKeyTest, CountsDevicesWithTheKey) {
   ASSERT_TRUE(presence);
   EXPECT_EQ(presence->registered_on, 2u);
   EXPECT_EQ(presence->devices, 3u);
+}
+
+TEST(CheckSupportTest, TellsThisHostsRegistration) {
+  SharedDisks disks(2, 2);
+  UnfenceAll(disks, 1);
+  disks.ShareHostIdentity(2, 1);
+  disks.View(2, 1).faults.no_host_id = true;
+  auto hosts = CheckSupport(disks.Devices(2), kAuto, Far());
+  ASSERT_TRUE(hosts) << hosts.error().message;
+  ASSERT_EQ(hosts->size(), 2u);
+  EXPECT_EQ((*hosts)[0].host_id, "node1");
+  EXPECT_EQ((*hosts)[0].key, std::optional<Key>(0x1));
+  EXPECT_EQ((*hosts)[1].key, std::nullopt) << "no host ID, no verdict";
 }
 
 TEST(CheckSupportTest, FailsOnDeviceWithoutReservations) {

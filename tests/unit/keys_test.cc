@@ -32,6 +32,29 @@ TEST(DeriveKeyTest, DiffersAcrossClustersAndRefusesNodeidZero) {
   EXPECT_FALSE(DeriveKey("a", 0));
 }
 
+TEST(ParseKeyMapTest, GivesEachNodeOneKey) {
+  auto map = ParseKeyMap("node1:0x11; node2.example.com:22,node3:0X33");
+  ASSERT_TRUE(map) << map.error().message;
+  EXPECT_EQ(map->size(), 3u);
+  EXPECT_EQ(map->at("node2.example.com"), 0x22u);
+  EXPECT_EQ(map->at("node3"), 0x33u);
+}
+
+// Issue 11 §6: a node listed twice is a configuration error, whatever the
+// keys: which one it got would depend on the order.
+TEST(ParseKeyMapTest, RefusesANodeListedTwice) {
+  for (const char* text : {"node1:0x1;node1:0x2", "node1:0x1;node1:0x1", "node1:0x1;NODE1:0x2"}) {
+    auto map = ParseKeyMap(text);
+    ASSERT_FALSE(map) << text;
+    EXPECT_EQ(map.error().kind, ErrorKind::kInvalidArgument);
+    EXPECT_NE(map.error().message.find("listed twice"), std::string::npos) << map.error().message;
+  }
+  EXPECT_FALSE(ParseKeyMap("node1:0x1;node2:0x1")) << "one key, two nodes";
+  EXPECT_FALSE(ParseKeyMap("node1:0x1;:0x2"));
+  EXPECT_FALSE(ParseKeyMap("node1:0x1;node2"));
+  EXPECT_FALSE(ParseKeyMap("node1:0"));
+}
+
 TEST(Fnv1aTest, KnownVectors) {
   EXPECT_EQ(Fnv1a32(""), 0x811c9dc5u);
   EXPECT_EQ(Fnv1a32("a"), 0xe40c292cu);

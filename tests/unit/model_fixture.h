@@ -30,6 +30,15 @@ class SharedDisks {
   }
 
   static std::string Host(int h) { return "node" + std::to_string(h); }
+
+  /// Makes node h use node `with`'s NVMe host identity from now on, as when
+  /// both were cloned from one image with /etc/nvme/hostid and hostnqn: the
+  /// device sees one host. Node h's registrations so far stay under its own.
+  void ShareHostIdentity(int h, int with) {
+    for (int n = 0; n < namespaces(); ++n) {
+      views_[h - 1][n] = std::make_shared<ModelDevice>("/dev/disk" + std::to_string(n), namespaces_[n], Host(with));
+    }
+  }
   static Key KeyOf(int h) { return static_cast<Key>(h); }
 
   /// Host h's devices, as the agent on node h would open them.

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cstdint>
 #include <vector>
 
@@ -130,6 +132,36 @@ TEST(EncodeIdentifyTest, SetsCnsAndReads4096Bytes) {
   EXPECT_EQ(controller.data.size(), 4096u);
   EXPECT_TRUE(controller.reads_from_device);
   EXPECT_EQ(EncodeIdentify(false).cdw10, 0u);
+}
+
+TEST(EncodeGetHostIdTest, AsksTheControllerForFeature0x81) {
+  const NvmeCommand wide = EncodeGetHostId(true);
+  EXPECT_EQ(static_cast<int>(wide.opcode), 0x0A);
+  EXPECT_EQ(wide.cdw10, 0x81u) << "FID 0x81, SEL 0 (current)";
+  EXPECT_EQ(wide.cdw11, 1u) << "EXHID: the 128-bit identifier";
+  EXPECT_EQ(wide.data.size(), 16u);
+  EXPECT_TRUE(wide.reads_from_device);
+  EXPECT_TRUE(wide.controller_scope) << "NSID 0: not a namespace feature";
+  const NvmeCommand narrow = EncodeGetHostId(false);
+  EXPECT_EQ(narrow.cdw11, 0u);
+  EXPECT_EQ(narrow.data.size(), 8u);
+  EXPECT_TRUE(EncodeIdentify(true).controller_scope);
+  EXPECT_FALSE(EncodeIdentify(false).controller_scope);
+}
+
+TEST(DecodeHostIdTest, SpellsItAsTheReportDoesAndZeroIsUnknown) {
+  std::vector<std::uint8_t> id = {0xa5, 0xa5, 0xa5, 0xa5, 0, 0, 0x40, 0, 0x80, 0, 0, 0, 0, 0, 0, 0x02};
+  EXPECT_EQ(DecodeHostId(id), "a5a5a5a5000040008000000000000002");
+  // The same bytes as a registrant of an extended report: the same text.
+  std::vector<std::uint8_t> report(128, 0);
+  report[5] = 1;                                            // REGCTL
+  report[64 + 8] = 0x7;                                     // RKEY
+  std::copy(id.begin(), id.end(), report.begin() + 64 + 16);  // HOSTID
+  auto status = DecodeReport(report, true);
+  ASSERT_TRUE(status);
+  ASSERT_EQ(status->registrants.size(), 1u);
+  EXPECT_EQ(status->registrants[0].host_id, DecodeHostId(id));
+  EXPECT_EQ(DecodeHostId(std::vector<std::uint8_t>(16, 0)), "");
 }
 
 TEST(ReportLayoutTest, HeaderAndEntrySizes) {

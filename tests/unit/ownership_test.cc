@@ -104,7 +104,9 @@ TEST(TakeOwnershipTest, PartialSuccessFollowsRequired) {
 TEST(JoinDevicesTest, RegistersIdempotentlyAndReplacesAStaleKeyOfThisHost) {
   SharedDisks disks(1, 1);
   ASSERT_TRUE(JoinDevices(disks.Devices(1), Owner(0x99), Far()));
-  ASSERT_TRUE(JoinDevices(disks.Devices(1), Owner(0x1), Far()));
+  OwnershipRequest replacing = Owner(0x1);
+  replacing.previous = 0x99;  // the key this node saved when it registered
+  ASSERT_TRUE(JoinDevices(disks.Devices(1), replacing, Far()));
   ASSERT_TRUE(JoinDevices(disks.Devices(1), Owner(0x1), Far()));
   auto status = disks.Namespace(0).Report();
   ASSERT_EQ(status.registrants.size(), 1u);
@@ -118,6 +120,65 @@ TEST(JoinDevicesTest, RefusesAKeyAnotherHostUses) {
   auto joined = JoinDevices(disks.Devices(2), Owner(0x1), Far());
   ASSERT_FALSE(joined);
   EXPECT_NE(joined.error().message.find("every node needs its own key"), std::string::npos) << joined.error().message;
+}
+
+// The twins of fencing_test's UnfenceTest cases for the one registration
+// primitive (issue 12): the resource agent registers by the same rules.
+TEST(JoinDevicesTest, UndoesTheDuplicateOfAKeyAnotherHostUses) {
+  SharedDisks disks(2, 1);
+  ASSERT_TRUE(JoinDevices(disks.Devices(1), Owner(0x1), Far()));
+  auto joined = JoinDevices(disks.Devices(2), Owner(0x1), Far());
+  ASSERT_FALSE(joined);
+  EXPECT_EQ(joined.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(joined.error().message.find("registered by another host"), std::string::npos) << joined.error().message;
+  EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u) << "refused before registering";
+  // Without host IDs only the read-back shows the duplicate: undone at once.
+  disks.View(2, 0).faults.no_host_id = true;
+  EXPECT_FALSE(JoinDevices(disks.Devices(2), Owner(0x1), Far()));
+  EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u) << "the duplicate was undone";
+  EXPECT_FALSE(TakeOwnership(disks.Devices(2), Owner(0x1), Far()));
+  EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u);
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node1"), std::optional<Key>(0x1));
+}
+
+TEST(JoinDevicesTest, NeverReplacesItsKeyWithOneAnotherHostUses) {
+  SharedDisks disks(2, 1);
+  ASSERT_TRUE(JoinDevices(disks.Devices(1), Owner(0x1), Far()));
+  ASSERT_TRUE(JoinDevices(disks.Devices(2), Owner(0x2), Far()));
+  OwnershipRequest request = Owner(0x1);
+  request.previous = 0x2;
+  EXPECT_FALSE(JoinDevices(disks.Devices(2), request, Far()));
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node2"), std::optional<Key>(0x2)) << "node2 kept its own key";
+  EXPECT_FALSE(TakeOwnership(disks.Devices(2), request, Far()));
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node2"), std::optional<Key>(0x2));
+}
+
+TEST(JoinDevicesTest, NeverTakesOverARegistrationThisHostHoldsWithAnotherNodesKey) {
+  SharedDisks disks(2, 2);
+  ASSERT_TRUE(TakeOwnership(disks.Devices(1), Owner(0x1), Far()));
+  disks.ShareHostIdentity(2, 1);
+  for (bool take : {false, true}) {
+    auto r = take ? TakeOwnership(disks.Devices(2), Owner(0x2), Far()) : JoinDevices(disks.Devices(2), Owner(0x2), Far());
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().kind, ErrorKind::kInvalidArgument);
+    EXPECT_NE(r.error().message.find("key 0x0000000000000001"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("host identity"), std::string::npos) << r.error().message;
+    for (int n = 0; n < 2; ++n) EXPECT_TRUE(disks.Namespace(n).Report().Holds(0x1)) << "node1 still owns it";
+  }
+  auto partial = Owner(0x2, kWE, 1);  // even where one device would suffice
+  disks.View(2, 0).faults.no_host_id = true;
+  EXPECT_FALSE(TakeOwnership(disks.Devices(2), partial, Far()));
+  for (int n = 0; n < 2; ++n) EXPECT_TRUE(disks.Namespace(n).Report().Holds(0x1));
+}
+
+TEST(JoinDevicesTest, ReplacesOnlyTheKeyThisNodeRegisteredSinceBoot) {
+  SharedDisks disks(1, 1);
+  ASSERT_TRUE(JoinDevices(disks.Devices(1), Owner(0x99), Far()));
+  EXPECT_FALSE(JoinDevices(disks.Devices(1), Owner(0x1), Far()));
+  OwnershipRequest wrong = Owner(0x1);
+  wrong.previous = 0x55;
+  EXPECT_FALSE(TakeOwnership(disks.Devices(1), wrong, Far()));
+  EXPECT_EQ(disks.Namespace(0).KeyOf("node1"), std::optional<Key>(0x99));
 }
 
 TEST(ReleaseOwnershipTest, ReleasesAndStaysRegistered) {
@@ -178,14 +239,6 @@ TEST(StandingOfTest, AllRegistrantsReservationsAreNobodysAlone) {
   EXPECT_TRUE(standing.registered);
   EXPECT_FALSE(standing.holds);
   EXPECT_FALSE(standing.holder.has_value());
-}
-
-TEST(CombineFailuresTest, PutsConfigurationProblemsFirst) {
-  const Error combined =
-      CombineFailures({Fail(ErrorKind::kIo, "a: EIO"), Fail(ErrorKind::kUnsupported, "b: no PR")}, "2 devices failed");
-  EXPECT_EQ(combined.kind, ErrorKind::kUnsupported);
-  EXPECT_EQ(combined.message, "2 devices failed: a: EIO; b: no PR");
-  EXPECT_EQ(CombineFailures({Fail(ErrorKind::kIo, "a: EIO")}, "x").message, "a: EIO");
 }
 
 }  // namespace

@@ -107,6 +107,32 @@ TEST_F(ResourceActionsTest, RefusesDevicesUnderAnAllRegistrantsReservation) {
   EXPECT_TRUE(disks_.CanWriteEverywhere(3)) << "the fence agent's registrations stay untouched";
 }
 
+// Issue 11 §1 for nvme_persist: a node sharing another node's NVMe host
+// identity (cloned image) refuses start and promote with a configuration error.
+TEST_F(ResourceActionsTest, StartRefusesToTakeOverAnotherNodesRegistrationOfThisHost) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  disks_.ShareHostIdentity(2, 1);
+  const OcfOutcome outcome = Run(2, "start");
+  EXPECT_EQ(outcome.code, kOcfErrConfigured);
+  EXPECT_NE(outcome.reason.find("/dev/disk"), std::string::npos) << outcome.reason;
+  EXPECT_NE(outcome.reason.find("key " + FormatKey(DerivedKey(1))), std::string::npos) << outcome.reason;
+  EXPECT_NE(outcome.reason.find("host identity"), std::string::npos) << outcome.reason;
+  EXPECT_EQ(Run(2, "promote", Promotable(2)).code, kOcfErrConfigured);
+  for (int n = 0; n < 2; ++n) EXPECT_TRUE(disks_.Namespace(n).Report().Holds(DerivedKey(1)));
+  EXPECT_EQ(Run(1, "monitor").code, kOcfSuccess);
+  EXPECT_EQ(Run(2, "monitor").code, kOcfNotRunning) << "and a warning";
+}
+
+TEST_F(ResourceActionsTest, StartReplacesOnlyTheKeyTheResourceStartedWith) {
+  ASSERT_EQ(Run(1, "start", Promotable(1, {{"OCF_RESKEY_key", "0xab"}})).code, kOcfSuccess);
+  // key= changed while the instance ran here: its saved key may be replaced.
+  ASSERT_EQ(Run(1, "start", Promotable(1, {{"OCF_RESKEY_key", "0xac"}})).code, kOcfSuccess);
+  EXPECT_EQ(disks_.Namespace(0).KeyOf("node1"), std::optional<Key>(0xac));
+  std::filesystem::remove_all(dir_ + "/node1");  // a reboot forgets it
+  EXPECT_EQ(Run(1, "start", Promotable(1, {{"OCF_RESKEY_key", "0xad"}})).code, kOcfErrConfigured);
+  EXPECT_EQ(disks_.Namespace(0).KeyOf("node1"), std::optional<Key>(0xac));
+}
+
 TEST_F(ResourceActionsTest, KeyComesFromKeyParameterOrNodeMapOrCorosync) {
   ASSERT_EQ(Run(1, "start", {{"OCF_RESKEY_key", "0xAB"}}).code, kOcfSuccess);
   EXPECT_TRUE(disks_.Namespace(0).Report().Holds(0xab));

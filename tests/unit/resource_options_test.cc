@@ -87,6 +87,7 @@ TEST(ResourceOptionsTest, KeyMapGivesEachNodeItsKey) {
   EXPECT_EQ(none.error().kind, ErrorKind::kNotFound);
   ExpectBad({{"key", "node1:0x1;node2:0x1"}}, "two nodes");
   ExpectBad({{"key", "node1:0x1;:0x2"}}, "node:key");
+  ExpectBad({{"key", "node1:0x1;node2:0x2;node1:0x3"}}, "node1 is listed twice");
   EXPECT_EQ(*ConfiguredKey(*Options({}), {"node1"}), std::nullopt) << "no key=: derive it";
   EXPECT_EQ(*ConfiguredKey(*Options({{"key", "5"}}), {}), std::optional<Key>(5));
 }

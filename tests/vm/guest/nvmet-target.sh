@@ -15,6 +15,10 @@
 #   nvmet-target.sh ns-enable NS         enable=1 again (PR state is lost, D9)
 #   nvmet-target.sh disconnect HOST      delete HOST's controller
 #   nvmet-target.sh connect HOST         reconnect HOST with the same identity
+#   nvmet-target.sh connect HOST --as OTHER
+#                                        reconnect HOST with OTHER's hostnqn and
+#                                        hostid: a node cloned from OTHER's image
+#                                        (one NVMe host to the target)
 #   nvmet-target.sh teardown             disconnect all and remove the target
 #
 # State (directory $NVMET_STATE, default /run/nvmet):
@@ -87,10 +91,13 @@ create_target() {
 # options to /dev/nvme-fabrics and reading it back is what nvme-cli does,
 # without nvme-cli's defaults from /etc/nvme.
 connect_host() {
-    local i=$1 fd resp
+    local i=$1 as=${2:-$1} fd resp extra=''
+    # A second controller of one identity: the kernel refuses it as a
+    # duplicate unless asked (what nvme-cli's --duplicate-connect does).
+    [[ $as == "$i" ]] || extra=,duplicate_connect
     exec {fd}<>/dev/nvme-fabrics
-    printf 'transport=loop,nqn=%s,hostnqn=%s,hostid=%s' \
-        "$NVMET_NQN" "$(host_nqn "$i")" "$(host_id "$i")" >&"$fd" ||
+    printf 'transport=loop,nqn=%s,hostnqn=%s,hostid=%s%s' \
+        "$NVMET_NQN" "$(host_nqn "$as")" "$(host_id "$as")" "$extra" >&"$fd" ||
         { exec {fd}>&-; die "connect of host$i failed"; }
     read -r resp <&"$fd" || true
     exec {fd}>&-
@@ -151,6 +158,13 @@ set_host_ctrl() {
     mv "$STATE/hosts.new" "$STATE/hosts"
 }
 
+# Set the identity fields (2, 3) of host $1 in the hosts file to host $2's.
+set_host_identity() {
+    awk -v h="$1" -v n="$(host_nqn "$2")" -v i="$(host_id "$2")" \
+        '$1 == h { $2 = n; $3 = i } { print }' "$STATE/hosts" >"$STATE/hosts.new"
+    mv "$STATE/hosts.new" "$STATE/hosts"
+}
+
 host_ctrl() { awk -v h="$1" '$1 == h { print $4 }' "$STATE/hosts"; }
 
 cmd_setup() {
@@ -208,11 +222,14 @@ cmd_disconnect() {
 }
 
 cmd_connect() {
-    local host=$1 i ctrl
+    local host=$1 i as ctrl
     i=$(host_index "$host")
+    as=$i
+    if (($# == 3)) && [[ $2 == --as ]]; then as=$(host_index "$3"); fi
     [[ $(host_ctrl "$host") == - ]] || die "$host is already connected"
-    ctrl=$(connect_host "$i")
+    ctrl=$(connect_host "$i" "$as")
     set_host_ctrl "$host" "$ctrl"
+    set_host_identity "$host" "$as"
     write_map
     grep "^$host " "$STATE/map" || true
 }
@@ -280,7 +297,7 @@ main() {
         ns-disable) (($# == 1)) || usage_error "usage: ns-disable NS"; cmd_ns_enable "$1" 0 ;;
         ns-enable) (($# == 1)) || usage_error "usage: ns-enable NS"; cmd_ns_enable "$1" 1 ;;
         disconnect) (($# == 1)) || usage_error "usage: disconnect HOST"; cmd_disconnect "$1" ;;
-        connect) (($# == 1)) || usage_error "usage: connect HOST"; cmd_connect "$1" ;;
+        connect) (($# == 1 || $# == 3)) || usage_error "usage: connect HOST [--as OTHER]"; cmd_connect "$@" ;;
         *) usage_error "unknown command: $cmd" ;;
     esac
 }
