@@ -8,8 +8,9 @@
 #    FENCE_NVME_PR_STATIC, as static-pie) defines __stack_chk_fail and the
 #    _chk functions itself, where hardening-check looks for them as symbols
 #    to be resolved, and has no PHDR header, by which it tells a PIE: for
-#    those two checks this script reads the binary itself (ELF type DYN,
-#    calls to __stack_chk_fail and to fortified __*_chk functions).
+#    those two checks this script reads the binary itself (ELF type DYN;
+#    calls from the project's own functions to __stack_chk_fail and to
+#    fortified __*_chk functions).
 # Usage: hardening-check.sh BINARY...
 set -uo pipefail
 failed=0
@@ -25,10 +26,11 @@ for binary in "$@"; do
     }
     check "Position Independent Executable (static-pie)" \
         "readelf -hW '$binary' | grep -q 'Type: *DYN'"
-    disassembly=$(objdump -d --no-show-raw-insn "$binary")
-    check "Stack protected (calls to __stack_chk_fail)" \
-        "grep -q 'call.*<__stack_chk_fail' <<<\"\$disassembly\""
-    check "Fortify Source functions (calls to __*_chk)" \
-        "grep -Eq 'call.*<__[a-z]+_chk>' <<<\"\$disassembly\""
+    # The project's own functions (namespace nvmepr), not libc.a's, which
+    # is built hardened whatever we do.
+    calls=$(objdump -d --no-show-raw-insn "$binary" |
+        awk '/^[0-9a-f]+ <.*>:$/ { fn = $2 } /call.*<_*[a-z_]+_chk(_fail)?>/ && fn ~ /nvmepr/ { print $NF }')
+    check "Stack protected (our code calls __stack_chk_fail)" "grep -q '<__stack_chk_fail>' <<<\"\$calls\""
+    check "Fortify Source functions (our code calls __*_chk)" "grep -Eq '<_+[a-z]+_chk>' <<<\"\$calls\""
 done
 exit $failed

@@ -54,15 +54,15 @@ DeviceList Dying(const DeviceList& devices, std::shared_ptr<std::atomic<int>> bu
   return dying;
 }
 
-struct Setup {
+struct Scenario {
   const char* name;
   TargetDeviations deviations;
   ReservationType type;
 };
 
 TEST(FenceInterruptedTest, ARerunCompletesAFenceKilledAfterAnyCommand) {
-  for (const Setup& setup : {Setup{"WEAR", {}, ReservationType::kNone},
-                             Setup{"WERO on nvmet (holder detour)", TargetDeviations::LinuxNvmet(),
+  for (const Scenario& setup : {Scenario{"WEAR", {}, ReservationType::kNone},
+                             Scenario{"WERO on nvmet (holder detour)", TargetDeviations::LinuxNvmet(),
                                    ReservationType::kWriteExclusiveRegistrantsOnly}}) {
     // How many commands a whole fence sends.
     int whole = 0;
