@@ -1,8 +1,10 @@
 #include "block_pr_device.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <string>
 #include <set>
 #include <vector>
 
@@ -19,31 +21,33 @@ Error BlockStatusError(int status, const std::string& what) {
     return Fail(ErrorKind::kReservationConflict, what + ": reservation conflict", status);
   }
   char text[64];
-  const char* meaning = status == kPrStatusIoError                 ? "I/O error"
-                        : status >= kPrStatusRetryPathFailure      ? "path failure"
-                                                                   : "device error";
+  const bool path = status == kPrStatusPathFailed || status == kPrStatusPathFastFailed ||
+                    status == kPrStatusRetryPathFailure;
+  const char* meaning = status == kPrStatusIoError ? "I/O error" : path ? "path failure" : "device error";
   std::snprintf(text, sizeof text, ": %s (pr status 0x%x)", meaning, status);
   return Fail(ErrorKind::kNvmeStatus, what + text, status);
 }
 
 }  // namespace
 
-BlockPrDevice::BlockPrDevice(std::string name, FileDescriptor fd)
-    : name_(std::move(name)), fd_(std::move(fd)) {}
+BlockPrDevice::BlockPrDevice(std::string name, FileDescriptor fd, IoctlFunction ioctl)
+    : name_(std::move(name)), fd_(std::move(fd)), ioctl_(std::move(ioctl)) {}
 
 Result<void> BlockPrDevice::Call(unsigned long request, void* arg, Deadline deadline,
                                  const char* what) {
-  int ret;
-  do {
-    if (deadline.Expired()) {
-      return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
-    }
-    ret = ::ioctl(fd_.get(), request, arg);
-  } while (ret < 0 && errno == EINTR);
+  if (deadline.Expired()) {
+    return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
+  }
+  // Sent once: EINTR here is the kernel's cancel (linux_ioctl.h), not a
+  // signal. The block layer sends the command with the driver's own timeout.
+  const int ret = ioctl_(fd_.get(), request, arg);
   if (ret < 0) {
     const int err = errno;
-    const ErrorKind kind = err == ENOTTY || err == EOPNOTSUPP ? ErrorKind::kUnsupported : ErrorKind::kIo;
-    return Fail(kind, name_ + ": " + what + ": " + std::strerror(err), err);
+    const ErrorKind kind = err == ENOTTY || err == EOPNOTSUPP ? ErrorKind::kUnsupported
+                           : deadline.Expired()               ? ErrorKind::kTimeout
+                                                              : ErrorKind::kIo;
+    const std::string text = err == EINTR ? CancelledCommandText() : std::strerror(err);
+    return Fail(kind, name_ + ": " + what + ": " + text, err);
   }
   if (ret > 0) return BlockStatusError(ret, name_ + ": " + what);
   return {};
@@ -114,7 +118,12 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
     read.keys_ptr = reinterpret_cast<__u64>(keys.data());
     if (auto r = Call(IOC_PR_READ_KEYS, &read, deadline, "read keys"); !r) return r.error();
     if (read.num_keys <= keys.size()) break;  // num_keys is the total: grow and retry
-    keys.resize(std::min<std::size_t>(read.num_keys, PR_KEYS_MAX));
+    if (read.num_keys > PR_KEYS_MAX) {
+      return Fail(ErrorKind::kNvmeStatus, name_ + ": read keys: the device reports " + std::to_string(read.num_keys) +
+                                              " keys, more than the kernel can return (" +
+                                              std::to_string(PR_KEYS_MAX) + ")");
+    }
+    keys.resize(read.num_keys);
   }
   pr_read_reservation reservation{};
   if (auto r = Call(IOC_PR_READ_RESERVATION, &reservation, deadline, "read reservation"); !r) {
@@ -129,7 +138,7 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
   status.type = static_cast<ReservationType>(reservation.type);
   // Keys are listed per controller entry: one host with two paths shows twice.
   std::set<Key> seen;
-  for (std::size_t i = 0; i < read.num_keys; ++i) {
+  for (std::size_t i = 0; i < std::min<std::size_t>(read.num_keys, keys.size()); ++i) {
     if (!seen.insert(keys[i]).second) continue;
     Registrant r;
     r.key = keys[i];

@@ -9,12 +9,14 @@
 
 #include "device.h"
 #include "file_descriptor.h"
+#include "linux_ioctl.h"
 
 namespace nvmepr {
 
 class BlockPrDevice : public Device {
  public:
-  BlockPrDevice(std::string name, FileDescriptor fd);
+  /// `ioctl` is how requests are made (tests hand in a fake device).
+  BlockPrDevice(std::string name, FileDescriptor fd, IoctlFunction ioctl = LinuxIoctl);
 
   const std::string& name() const override { return name_; }
   std::string_view backend() const override { return "block"; }
@@ -33,6 +35,7 @@ class BlockPrDevice : public Device {
 
   std::string name_;
   FileDescriptor fd_;
+  IoctlFunction ioctl_;
 };
 
 }  // namespace nvmepr

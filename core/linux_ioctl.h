@@ -8,6 +8,8 @@
 #include <linux/types.h>
 #include <sys/ioctl.h>
 
+#include <functional>
+
 #ifndef IOC_PR_READ_KEYS
 struct pr_read_keys {
   __u32 generation;
@@ -28,6 +30,20 @@ struct pr_read_reservation {
 #endif
 
 namespace nvmepr {
+
+/// How the Linux backends call ioctl(2): ::ioctl itself (LinuxIoctl) unless a
+/// test hands in another function. Returns what ioctl returns, errno set.
+using IoctlFunction = std::function<int(int fd, unsigned long request, void* arg)>;
+inline int LinuxIoctl(int fd, unsigned long request, void* arg) { return ::ioctl(fd, request, arg); }
+
+/// What an ioctl error means. EINTR from an NVMe ioctl is the kernel telling
+/// that it cancelled the command (NVME_REQ_CANCELLED: timed out, aborted, or
+/// the controller was reset), not a signal: the agents install no signal
+/// handlers, and the driver waits uninterruptibly. The command may or may not
+/// have reached the device, so it is never resent as if nothing had happened.
+inline const char* CancelledCommandText() {
+  return "command cancelled by the kernel (timed out, aborted or controller reset); not resent";
+}
 
 /// enum pr_status: what a positive block PR ioctl return means (6.2+).
 inline constexpr int kPrStatusIoError = 0x2;

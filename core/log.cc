@@ -3,6 +3,7 @@
 #include <syslog.h>
 
 #include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
@@ -14,7 +15,40 @@
 #include <thread>
 #include <vector>
 
+#include "clean_text.h"
+
 namespace nvmepr {
+namespace {
+
+// Passes every line to `inner` cleaned by CleanText: whatever a message
+// quotes (parameters, device and node names, a helper's output), no sink
+// ever writes a control character or an unbounded line.
+class CleanLineSink final : public spdlog::sinks::sink {
+ public:
+  explicit CleanLineSink(spdlog::sink_ptr inner) : inner_(std::move(inner)) { set_level(inner_->level()); }
+
+  void log(const spdlog::details::log_msg& msg) override {
+    const std::string clean = CleanText(std::string_view(msg.payload.data(), msg.payload.size()));
+    spdlog::details::log_msg copy = msg;
+    copy.payload = spdlog::string_view_t(clean.data(), clean.size());
+    inner_->log(copy);
+  }
+  void flush() override { inner_->flush(); }
+  void set_pattern(const std::string& pattern) override { inner_->set_pattern(pattern); }
+  void set_formatter(std::unique_ptr<spdlog::formatter> formatter) override {
+    inner_->set_formatter(std::move(formatter));
+  }
+
+ private:
+  spdlog::sink_ptr inner_;
+};
+
+}  // namespace
+
+std::vector<spdlog::sink_ptr> CleanLines(std::vector<spdlog::sink_ptr> sinks) {
+  for (auto& sink : sinks) sink = std::make_shared<CleanLineSink>(std::move(sink));
+  return sinks;
+}
 
 void SetUpLogging(const LogOptions& options) {
   std::vector<spdlog::sink_ptr> sinks;
@@ -43,6 +77,7 @@ void SetUpLogging(const LogOptions& options) {
     }
   }
 
+  sinks = CleanLines(std::move(sinks));
   auto logger = std::make_shared<spdlog::logger>(options.ident, sinks.begin(), sinks.end());
   // The logger formats every message at or above its own level before the
   // sinks filter: at the lowest sink level, debug lines (one per device and

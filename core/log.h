@@ -3,7 +3,13 @@
 // Set up once, from main; everything else just calls spdlog.
 #pragma once
 
+#include <memory>
 #include <string>
+#include <vector>
+
+namespace spdlog::sinks {
+class sink;
+}
 
 namespace nvmepr {
 
@@ -17,6 +23,10 @@ struct LogOptions {
 /// Replaces the default logger. Never fails: an unwritable debug file is
 /// reported on stderr and skipped.
 void SetUpLogging(const LogOptions& options);
+
+/// Wraps each sink so that every line it writes is cleaned by CleanText
+/// (clean_text.h): SetUpLogging does this to all of its sinks.
+std::vector<std::shared_ptr<spdlog::sinks::sink>> CleanLines(std::vector<std::shared_ptr<spdlog::sinks::sink>> sinks);
 
 /// The first syslog line reads the time zone and connects to /dev/log
 /// (about 2.5 ms under emulation); this does both on a thread of its own, so

@@ -23,7 +23,7 @@ void ReadMeta(std::string_view name, const std::string& value, OcfMeta& meta, Pa
   auto number = [&](std::optional<long long>& out) {
     out = ParseNumber(value);
     if (!out) {
-      parsed.warnings.push_back("ignoring CRM_meta_" + std::string(name) + "='" + value.substr(0, 40) +
+      parsed.AddWarning("ignoring CRM_meta_" + std::string(name) + "='" + value.substr(0, 40) +
                                 "': not a number");
     }
   };
@@ -33,7 +33,7 @@ void ReadMeta(std::string_view name, const std::string& value, OcfMeta& meta, Pa
     number(meta.timeout_ms);
   } else if (name == "role") {
     meta.role = ParseOcfRole(value);
-    if (meta.role == OcfRole::kNone) parsed.warnings.push_back("ignoring unknown role '" + value.substr(0, 40) + "'");
+    if (meta.role == OcfRole::kNone) parsed.AddWarning("ignoring unknown role '" + value.substr(0, 40) + "'");
   } else if (name == "on_node") {
     meta.on_node = value;
   } else if (name == "clone_max") {
@@ -80,7 +80,7 @@ Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env
     } else if (spec.FindParam(name) != nullptr) {
       request.params.values[std::string(name)] = value;
     } else if (name != "crm_feature_set") {
-      request.params.warnings.push_back("ignoring unknown parameter '" + std::string(name.substr(0, 64)) + "'");
+      request.params.AddWarning("ignoring unknown parameter '" + std::string(name.substr(0, 64)) + "'");
     }
   }
   if (auto it = env.find("OCF_CHECK_LEVEL"); it != env.end() && !it->second.empty()) {

@@ -1,5 +1,7 @@
 #include "ocf_exit.h"
 
+#include "clean_text.h"
+
 namespace nvmepr {
 
 OcfExit ExitForError(const Error& error) {
@@ -51,9 +53,10 @@ std::string_view OcfExitName(int code) {
 }
 
 std::string ExitReasonLine(std::string_view reason) {
-  std::string line = "ocf-exit-reason:";
-  for (char c : reason) line += (c == '\n' || c == '\r') ? ' ' : c;
-  return line;
+  std::string flat(reason);
+  for (char& c : flat) c = (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  // Every other control character escaped, and short: crm_mon shows it.
+  return "ocf-exit-reason:" + CleanText(flat, kMaxExitReasonBytes);
 }
 
 }  // namespace nvmepr

@@ -39,8 +39,11 @@ OcfExit ExitForError(const Error& error);
 /// "OCF_SUCCESS", "OCF_NOT_RUNNING"... for logs; "OCF_UNKNOWN" otherwise.
 std::string_view OcfExitName(int code);
 
+/// The longest exit reason written, in bytes.
+inline constexpr std::size_t kMaxExitReasonBytes = 512;
+
 /// The line Pacemaker looks for on stderr: "ocf-exit-reason:" and the reason
-/// flattened to one line.
+/// flattened to one line, cleaned and cut by CleanText (clean_text.h).
 std::string ExitReasonLine(std::string_view reason);
 
 }  // namespace nvmepr

@@ -63,7 +63,10 @@ inline int StartDetached(std::function<void()> body) {
 /// Runs work(i, 0) for every i in [0, count), each on its own thread, and
 /// waits until every one has returned or the deadline has passed. If a
 /// thread cannot be started, work(i, error number) runs at once on the
-/// caller's thread instead and must only record the failure.
+/// caller's thread instead and must only record the failure. Once the
+/// deadline has passed no further thread is started and work(i, ...) is not
+/// called for the rest. Never joins: the caller goes on (and the agents
+/// exit) at the deadline even while a worker is stuck in the kernel.
 inline void RunWorkers(std::size_t count, Deadline deadline,
                        std::function<void(std::size_t index, int start_error)> work) {
   struct Shared {
@@ -84,6 +87,9 @@ inline void RunWorkers(std::size_t count, Deadline deadline,
   };
 
   for (std::size_t i = 0; i < count; ++i) {
+    // Starting hundreds of threads on a loaded machine takes time too: past
+    // the deadline, start no more (those devices get no result).
+    if (deadline.Expired()) break;
     const int rc = detail::StartDetached([work, finish, i] {
       work(i, 0);
       finish();

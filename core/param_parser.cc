@@ -1,9 +1,14 @@
 #include "param_parser.h"
 
+#include <poll.h>
+#include <unistd.h>
+
 #include <boost/program_options.hpp>
 
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
+#include <cstring>
 #include <charconv>
 #include <cmath>
 #include <sstream>
@@ -41,6 +46,45 @@ void Store(ParsedParams& parsed, const AgentSpec& spec, const ParamSpec& param, 
 }
 
 }  // namespace
+
+void ParsedParams::AddWarning(std::string warning) {
+  if (warnings.size() < kMaxParamWarnings) {
+    warnings.push_back(std::move(warning));
+  } else {
+    ++warnings_left_out;
+  }
+}
+
+std::vector<std::string> ParsedParams::WarningLines() const {
+  std::vector<std::string> lines = warnings;
+  if (warnings_left_out > 0) {
+    lines.push_back(std::to_string(warnings_left_out) + " more warnings about the parameters left out");
+  }
+  return lines;
+}
+
+Result<std::string> ReadInput(int fd, Deadline deadline) {
+  std::string text;
+  char buffer[4096];
+  while (text.size() <= kMaxStdinTotal) {
+    if (deadline.Expired()) {
+      return Fail(ErrorKind::kTimeout, "stdin did not end within " + std::to_string(kStdinTimeout.count()) +
+                                           " s (give parameters as name=value lines and close stdin, or use the command line)");
+    }
+    pollfd pfd{fd, POLLIN, 0};
+    const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<std::uint32_t>(deadline.RemainingMs(), 1000)));
+    if (ready < 0 && errno != EINTR) {
+      return Fail(ErrorKind::kIo, std::string("stdin: ") + std::strerror(errno), errno);
+    }
+    if (ready <= 0) continue;
+    const ssize_t n = ::read(fd, buffer, std::min(sizeof buffer, kMaxStdinTotal + 1 - text.size()));
+    if (n < 0 && (errno == EINTR || errno == EAGAIN)) continue;
+    if (n < 0) return Fail(ErrorKind::kIo, std::string("stdin: ") + std::strerror(errno), errno);
+    if (n == 0) break;
+    text.append(buffer, static_cast<std::size_t>(n));
+  }
+  return text;
+}
 
 const ParamSpec* AgentSpec::FindParam(const std::string& name) const {
   for (const auto& p : params) {
@@ -90,7 +134,7 @@ Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
     if (line.empty() || line[0] == '#') continue;
     const auto eq = line.find('=');
     if (eq == std::string::npos || eq == 0) {
-      parsed.warnings.push_back("stdin line " + std::to_string(number) + " is not name=value; ignored");
+      parsed.AddWarning("stdin line " + std::to_string(number) + " is not name=value; ignored");
       continue;
     }
     std::string name = Trim(line.substr(0, eq));
@@ -98,7 +142,7 @@ Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
     const std::string value = Unquote(Trim(line.substr(eq + 1)));
     const ParamSpec* param = spec.FindParam(name);
     if (param == nullptr || param->cli_only) {
-      parsed.warnings.push_back("ignoring unknown parameter '" + name.substr(0, 64) + "'");
+      parsed.AddWarning("ignoring unknown parameter '" + name.substr(0, 64) + "'");
       continue;
     }
     Store(parsed, spec, *param, value);

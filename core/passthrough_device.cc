@@ -7,8 +7,8 @@
 
 namespace nvmepr {
 
-PassthroughDevice::PassthroughDevice(std::string name, FileDescriptor fd, std::uint32_t nsid)
-    : name_(std::move(name)), fd_(std::move(fd)), nsid_(nsid) {}
+PassthroughDevice::PassthroughDevice(std::string name, FileDescriptor fd, std::uint32_t nsid, IoctlFunction ioctl)
+    : name_(std::move(name)), fd_(std::move(fd)), nsid_(nsid), ioctl_(std::move(ioctl)) {}
 
 Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline deadline,
                                        const char* what) {
@@ -19,18 +19,20 @@ Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline de
   raw.data_len = static_cast<__u32>(cmd.data.size());
   raw.cdw10 = cmd.cdw10;
   raw.cdw11 = cmd.cdw11;
-  int ret;
-  do {
-    if (deadline.Expired()) {
-      return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
-    }
-    raw.timeout_ms = deadline.RemainingMs();
-    ret = ::ioctl(fd_.get(), admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &raw);
-  } while (ret < 0 && errno == EINTR);
+  if (deadline.Expired()) {
+    return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
+  }
+  // Never shorter than the floor: a deadline that is about to pass must not
+  // make the kernel abort the command and reset this node's controller. The
+  // action ends at its deadline regardless (the caller abandons this thread).
+  raw.timeout_ms = deadline.CommandTimeoutMs();
+  // Sent once: EINTR here is the kernel's cancel (linux_ioctl.h), not a signal.
+  const int ret = ioctl_(fd_.get(), admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &raw);
   if (ret < 0) {
     const int err = errno;
     const ErrorKind kind = deadline.Expired() ? ErrorKind::kTimeout : ErrorKind::kIo;
-    return Fail(kind, name_ + ": " + what + ": " + std::strerror(err), err);
+    const std::string text = err == EINTR ? CancelledCommandText() : std::strerror(err);
+    return Fail(kind, name_ + ": " + what + ": " + text, err);
   }
   if (ret > 0) return NvmeStatusError(ret, name_ + ": " + what);
   return {};

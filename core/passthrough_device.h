@@ -8,6 +8,7 @@
 
 #include "device.h"
 #include "file_descriptor.h"
+#include "linux_ioctl.h"
 #include "nvme_command.h"
 
 namespace nvmepr {
@@ -15,7 +16,8 @@ namespace nvmepr {
 class PassthroughDevice : public Device {
  public:
   /// Takes an open fd of /dev/nvmeXnY and the nsid NVME_IOCTL_ID returned.
-  PassthroughDevice(std::string name, FileDescriptor fd, std::uint32_t nsid);
+  /// `ioctl` is how commands are sent (tests hand in a fake device).
+  PassthroughDevice(std::string name, FileDescriptor fd, std::uint32_t nsid, IoctlFunction ioctl = LinuxIoctl);
 
   const std::string& name() const override { return name_; }
   std::string_view backend() const override { return "passthrough"; }
@@ -35,6 +37,7 @@ class PassthroughDevice : public Device {
   std::string name_;
   FileDescriptor fd_;
   std::uint32_t nsid_;
+  IoctlFunction ioctl_;
   bool extended_report_ = true;  ///< cleared when the controller refuses EDS
 };
 

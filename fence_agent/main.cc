@@ -2,9 +2,12 @@
 // logging -> action -> exit status.
 #include <malloc.h>
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
+#include <csignal>
 #include <exception>
 #include <iostream>
+#include <sstream>
 
 #include "agent_spec.h"
 #include "fence_actions.h"
@@ -20,8 +23,17 @@ int Run(int argc, char** argv) {
   const AgentSpec& spec = FenceAgentSpec();
   SetUpLogging({spec.name, false, false, ""});
 
-  // Pacemaker runs fence agents with no arguments and parameters on stdin.
-  auto parsed = argc > 1 ? ParseCommandLine(argc, argv, spec) : ParseStdin(std::cin, spec);
+  // Pacemaker runs fence agents with no arguments and parameters on stdin,
+  // which must end within kStdinTimeout (power_timeout is not known yet).
+  Result<ParsedParams> parsed = Fail(ErrorKind::kInvalidArgument, "no parameters");
+  if (argc > 1) {
+    parsed = ParseCommandLine(argc, argv, spec);
+  } else if (auto input = ReadInput(STDIN_FILENO, Deadline::After(kStdinTimeout)); !input) {
+    parsed = input.error();
+  } else {
+    std::istringstream in(*input);
+    parsed = ParseStdin(in, spec);
+  }
   if (!parsed) {
     spdlog::error("{}", parsed.error().message);
     return kExitFailure;
@@ -33,7 +45,7 @@ int Run(int argc, char** argv) {
   }
   SetUpLogging({spec.name, options->verbose, options->quiet, options->debug_file});
   ConnectSyslogInBackground();
-  for (const auto& warning : parsed->warnings) spdlog::warn("{}", warning);
+  for (const auto& warning : parsed->WarningLines()) spdlog::warn("{}", warning);
 
   if (options->help) {
     std::cout << UsageText(spec) << "\nExit status: " << kFenceExitStatusText << "\n";
@@ -54,6 +66,9 @@ int main(int argc, char** argv) {
   // create its own (a 64 MB mapping, trimmed, page-faulted in) for the few
   // small allocations it makes, which costs more than the work it does.
   mallopt(M_ARENA_MAX, 1);
+  // A reader of stdout or stderr that went away (a closed pipe) must not kill
+  // the agent in the middle of a fence: writes fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   try {
     const int status = Run(argc, argv);
     std::cout.flush();

@@ -10,11 +10,13 @@ build_packages=(
   liblzma-dev zlib1g-dev
 )
 # The VM test bed (QEMU, a busybox initramfs, nvme-cli as an independent
-# reader of reservations) and the real Pacemaker tools the tests drive.
+# reader of reservations) and the real Pacemaker tools the tests drive;
+# clang (libFuzzer, tests/fuzz) and devscripts (hardening-check).
 test_packages=(
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd nvme-cli util-linux
   pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
   fence-agents sg3-utils time valgrind gnuplot-nox
+  clang devscripts
 )
 
 wanted=("${build_packages[@]}")

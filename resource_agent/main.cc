@@ -3,10 +3,12 @@
 // reason for a failure as the last "ocf-exit-reason:" line on stderr.
 #include <spdlog/spdlog.h>
 
+#include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
 
+#include "clean_text.h"
 #include "log.h"
 #include "ocf_environment.h"
 #include "ocf_exit.h"
@@ -37,7 +39,7 @@ nvmepr::OcfOutcome Run(int argc, char** argv) {
   }
   // meta-data runs as nobody from pcs and ocf-tester: it says nothing else.
   if (action != "meta-data") {
-    for (const auto& warning : request->params.warnings) spdlog::warn("{}", warning);
+    for (const auto& warning : request->params.WarningLines()) spdlog::warn("{}", warning);
   }
   ResourceEnvironment env = LinuxResourceEnvironment();
   return RunResourceAction(*request, env);
@@ -54,12 +56,15 @@ void Finish(const nvmepr::OcfOutcome& outcome) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // A reader of stdout or stderr that went away (a closed pipe) must not kill
+  // the agent in the middle of an action: writes fail with EPIPE instead.
+  std::signal(SIGPIPE, SIG_IGN);
   nvmepr::OcfOutcome outcome{nvmepr::kOcfErrGeneric, "unexpected error"};
   try {
     outcome = Run(argc, argv);
   } catch (const std::exception& e) {
     outcome.reason = std::string("unexpected error: ") + e.what();
-    std::cerr << "error: " << outcome.reason << "\n";
+    std::cerr << "error: " << nvmepr::CleanText(outcome.reason) << "\n";
   } catch (...) {
     std::cerr << "error: unexpected error\n";
   }

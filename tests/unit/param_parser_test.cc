@@ -1,8 +1,12 @@
 #include "param_parser.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <thread>
 #include <random>
 #include <sstream>
 #include <streambuf>
@@ -302,6 +306,71 @@ TEST(UsageTextTest, ListsEveryCanonicalOptionAndAdvertisedAction) {
   EXPECT_EQ(usage.find("--port"), std::string::npos);
   EXPECT_NE(usage.find(" on off status"), std::string::npos);
   EXPECT_EQ(usage.find("reboot"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace nvmepr
+
+namespace nvmepr {
+namespace {
+
+TEST(ParseStdinTest, AFloodOfUnknownParametersGivesABoundedNumberOfWarnings) {
+  std::string input;
+  for (int i = 0; i < 50000; ++i) input += "unknown" + std::to_string(i) + "=1\n";
+  input += "action=off\n";
+  std::istringstream in(input);
+  auto parsed = ParseStdin(in, FenceAgentSpec());
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->values.at("action"), "off");
+  const auto lines = parsed->WarningLines();
+  ASSERT_EQ(lines.size(), kMaxParamWarnings + 1);
+  EXPECT_NE(lines.back().find("49980 more warnings"), std::string::npos) << lines.back();
+}
+
+// A pipe whose write end stays open: a stdin that never closes.
+TEST(ReadInputTest, AStdinThatNeverClosesEndsAtTheDeadline) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "action=off\n", 11), 11);
+  const auto start = std::chrono::steady_clock::now();
+  auto text = ReadInput(fds[0], Deadline::After(std::chrono::milliseconds(300)));
+  const auto took = std::chrono::steady_clock::now() - start;
+  ASSERT_FALSE(text);
+  EXPECT_EQ(text.error().kind, ErrorKind::kTimeout);
+  EXPECT_NE(text.error().message.find("stdin"), std::string::npos);
+  EXPECT_LT(took, std::chrono::seconds(2));
+  ::close(fds[0]);
+  ::close(fds[1]);
+}
+
+TEST(ReadInputTest, ReadsToEndOfFileAndNoMoreThanTheLimitPlusOne) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  std::thread writer([fd = fds[1]] {
+    const std::string chunk(65536, 'x');
+    for (std::size_t sent = 0; sent < 3 * kMaxStdinTotal;) {
+      const ssize_t n = ::write(fd, chunk.data(), chunk.size());
+      if (n <= 0) break;  // the reader stopped and closed: EPIPE
+      sent += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  });
+  ::signal(SIGPIPE, SIG_IGN);
+  auto text = ReadInput(fds[0], Deadline::After(std::chrono::seconds(20)));
+  ::close(fds[0]);
+  writer.join();
+  ASSERT_TRUE(text) << text.error().message;
+  EXPECT_EQ(text->size(), kMaxStdinTotal + 1);
+  std::istringstream in(*text);
+  EXPECT_FALSE(ParseStdin(in, FenceAgentSpec())) << "over-long input is refused";
+
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "action=off\n", 11), 11);
+  ::close(fds[1]);
+  auto small = ReadInput(fds[0], Deadline::After(std::chrono::seconds(5)));
+  ::close(fds[0]);
+  ASSERT_TRUE(small);
+  EXPECT_EQ(*small, "action=off\n");
 }
 
 }  // namespace
