@@ -86,6 +86,9 @@ class ActionContext {
         return Fail(ErrorKind::kInvalidArgument, "device " + name + " is listed twice");
       }
     }
+    if (env_.check_distinct) {
+      if (auto r = env_.check_distinct(options_.devices); !r) return r.error();
+    }
     return DeferOpening(options_.devices, env_.open_device);
   }
 
@@ -223,6 +226,7 @@ int DoValidate(ActionContext& ctx) {
 FenceEnvironment LinuxFenceEnvironment(Backend backend) {
   FenceEnvironment env;
   env.open_device = [backend](const std::string& name) { return OpenLinuxDevice(name, backend); };
+  env.check_distinct = CheckDistinctDevices;
   env.read_cluster = ReadClusterMap;
   env.out = &std::cout;
   return env;
