@@ -112,8 +112,9 @@ TEST_F(AgentBinariesFifoTest, FenceNvmePrOffFailsAtOnce) {
 TEST_F(AgentBinariesFifoTest, FenceNvmePrValidateAllFailsAtOnce) {
   Fifo("state");
   const Ran ran = RunBinary({FENCE_NVME_PR_BINARY},
-                            "action=validate-all\nnodename=node1\ndevices=/dev/null\nstore_path=" + root_.string() +
-                                "\n",
+                            // key= made the old validate-all read the state (and wait on the FIFO).
+                            "action=validate-all\nnodename=node1\nkey=0x1\ndevices=/dev/null\nstore_path=" +
+                                root_.string() + "\n",
                             {}, kPrompt);
   EXPECT_EQ(ran.status, 1) << "-1 = still waiting after " << ran.ms << " ms";
 }
