@@ -11,12 +11,14 @@
 #include <climits>
 #include <cstring>
 #include <filesystem>
+#include <map>
 
 #include "block_pr_device.h"
 #include "file_descriptor.h"
 #include "linux_ioctl.h"
 #include "parallel.h"
 #include "passthrough_device.h"
+#include "regular_file.h"
 
 namespace nvmepr {
 namespace {
@@ -64,6 +66,28 @@ Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
 
 }  // namespace
 
+bool IsSameDevice(const struct stat& looked, const struct stat& opened) {
+  return S_ISBLK(looked.st_mode) && S_ISBLK(opened.st_mode) && looked.st_rdev == opened.st_rdev;
+}
+
+Result<void> CheckDistinctDevices(const std::vector<std::string>& names) {
+  std::map<dev_t, const std::string*> seen;
+  for (const auto& name : names) {
+    auto path = ExpandDeviceName(name);
+    struct stat st {};
+    // What cannot be looked at here is reported, naming it, when it is opened.
+    if (!path || ::stat(path->c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
+    auto [it, added] = seen.emplace(st.st_rdev, &name);
+    if (!added) {
+      return Fail(ErrorKind::kInvalidArgument,
+                  "devices " + *it->second + " and " + name + " are the same device (" +
+                      std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev)) +
+                      "): list each namespace once");
+    }
+  }
+  return {};
+}
+
 std::optional<Backend> ParseBackend(std::string_view input) {
   std::string text(input);
   std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
@@ -88,6 +112,22 @@ Result<std::string> ExpandDeviceName(const std::string& name) {
 Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
   auto path = ExpandDeviceName(name);
   if (!path) return path.error();
+  // Look before opening: opening a device runs its driver (opening
+  // /dev/watchdog arms the watchdog), so a path is opened only once stat (it
+  // follows the by-id link) and sysfs say it is a whole NVMe namespace or
+  // device-mapper over NVMe.
+  struct stat looked {};
+  if (::stat(path->c_str(), &looked) != 0) {
+    const int err = errno;
+    return Fail(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo, name + ": cannot open: " + std::strerror(err),
+                err);
+  }
+  if (!S_ISBLK(looked.st_mode)) {
+    return Fail(ErrorKind::kInvalidArgument,
+                name + ": not a block device (" + std::string(FileTypeName(looked.st_mode)) + "; not opened)");
+  }
+  auto kind = ClassifyBlockDevice(name, looked.st_rdev);
+  if (!kind) return kind.error();
   // O_RDONLY is enough for the ioctls as root and, unlike O_RDWR, never
   // stands in the way of a mount or an exclusive opener.
   FileDescriptor fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
@@ -96,12 +136,13 @@ Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
     return Fail(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo,
                 name + ": cannot open: " + std::strerror(err), err);
   }
+  // The path could name something else by now (udev renames links): the
+  // opened file must be the device that was looked at. Only root can change
+  // /dev, so this is about races with udev, not about attackers.
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0 || !S_ISBLK(st.st_mode)) {
-    return Fail(ErrorKind::kInvalidArgument, name + ": not a block device");
+  if (::fstat(fd.get(), &st) != 0 || !IsSameDevice(looked, st)) {
+    return Fail(ErrorKind::kRefused, name + ": changed between stat and open (udev?); try again");
   }
-  auto kind = ClassifyBlockDevice(name, st.st_rdev);
-  if (!kind) return kind.error();
 
   if (backend != Backend::kBlock && *kind == BlockKind::kNvmeNamespace) {
     const int nsid = ::ioctl(fd.get(), NVME_IOCTL_ID);

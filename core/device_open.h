@@ -3,6 +3,8 @@
 // NVMe namespace (or dm-multipath over NVMe), and picks the backend.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <functional>
 #include <mutex>
 #include <optional>
@@ -26,8 +28,21 @@ std::optional<Backend> ParseBackend(std::string_view text);
 Result<std::string> ExpandDeviceName(const std::string& name);
 
 /// Opens one device: resolves, checks it is a whole NVMe namespace (or a
-/// device-mapper device over NVMe) and wraps it in the chosen backend.
+/// device-mapper device over NVMe) and wraps it in the chosen backend. Looks
+/// before opening: stat and sysfs first, so that nothing but such a block
+/// device is ever opened (opening a device runs its driver: /dev/watchdog
+/// arms the watchdog); then the opened file must be the device looked at.
 Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend);
+
+/// Whether `opened` (fstat) is the block device `looked` (stat) showed.
+bool IsSameDevice(const struct stat& looked, const struct stat& opened);
+
+/// Refuses a device list that names one block device twice, compared by
+/// device number (/dev//nvme0n1, /dev/nvme0n1 and its by-id links are one):
+/// a namespace counted twice would make "fenced on 2 of 2" or
+/// required_devices true of one disk. Names that are not block devices are
+/// left to OpenLinuxDevice to refuse. Only stat: nothing is opened.
+Result<void> CheckDistinctDevices(const std::vector<std::string>& names);
 
 /// Opens a device by name; the agents take one so tests can hand in models.
 using DeviceOpener = std::function<Result<DevicePtr>(const std::string& name)>;

@@ -2,7 +2,7 @@
 
 #include <syslog.h>
 
-#include <spdlog/sinks/basic_file_sink.h>
+#include <spdlog/sinks/base_sink.h>
 #include <spdlog/sinks/sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
@@ -11,11 +11,14 @@
 #include <algorithm>
 #include <ctime>
 #include <memory>
+#include <mutex>
 #include <system_error>
 #include <thread>
 #include <vector>
 
 #include "clean_text.h"
+#include "debug_file.h"
+#include "regular_file.h"
 
 namespace nvmepr {
 namespace {
@@ -43,6 +46,27 @@ class CleanLineSink final : public spdlog::sinks::sink {
   spdlog::sink_ptr inner_;
 };
 
+// spdlog's file sinks open the file themselves (fopen: following symbolic
+// links, blocking on a FIFO, inherited by child programs, parent directories
+// created); this one writes to a descriptor opened by OpenDebugFile. One
+// write(2) per line on an O_APPEND descriptor: lines of concurrent runs do
+// not interleave. A failed write is dropped: logging never fails an action.
+class DescriptorSink final : public spdlog::sinks::base_sink<std::mutex> {
+ public:
+  explicit DescriptorSink(FileDescriptor fd) : fd_(std::move(fd)) {}
+
+ protected:
+  void sink_it_(const spdlog::details::log_msg& msg) override {
+    spdlog::memory_buf_t line;
+    formatter_->format(msg, line);
+    (void)WriteAll(fd_.get(), std::string_view(line.data(), line.size()), "debug_file");
+  }
+  void flush_() override {}
+
+ private:
+  FileDescriptor fd_;
+};
+
 }  // namespace
 
 std::vector<spdlog::sink_ptr> CleanLines(std::vector<spdlog::sink_ptr> sinks) {
@@ -67,13 +91,13 @@ void SetUpLogging(const LogOptions& options) {
 
   std::string file_problem;
   if (!options.debug_file.empty()) {
-    try {
-      auto to_file = std::make_shared<spdlog::sinks::basic_file_sink_mt>(options.debug_file);
+    if (auto fd = OpenDebugFile(options.debug_file); fd) {
+      auto to_file = std::make_shared<DescriptorSink>(std::move(*fd));
       to_file->set_level(spdlog::level::debug);
       to_file->set_pattern("%Y-%m-%d %H:%M:%S.%e [%P] %l: %v");
       sinks.push_back(to_file);
-    } catch (const spdlog::spdlog_ex& e) {
-      file_problem = e.what();
+    } else {
+      file_problem = fd.error().message;
     }
   }
 
@@ -88,7 +112,7 @@ void SetUpLogging(const LogOptions& options) {
   logger->flush_on(spdlog::level::debug);
   spdlog::set_default_logger(logger);
   if (!file_problem.empty()) {
-    spdlog::warn("debug_file {}: {}; continuing without it", options.debug_file, file_problem);
+    spdlog::warn("{}; continuing without it", file_problem);
   }
 }
 

@@ -20,8 +20,9 @@ struct LogOptions {
   std::string debug_file;  ///< empty: none; else every line at debug level
 };
 
-/// Replaces the default logger. Never fails: an unwritable debug file is
-/// reported on stderr and skipped.
+/// Replaces the default logger. Never fails: a debug file that cannot be
+/// opened (debug_file.h says which ones are refused) is reported on stderr
+/// and skipped.
 void SetUpLogging(const LogOptions& options);
 
 /// Wraps each sink so that every line it writes is cleaned by CleanText

@@ -1,23 +1,7 @@
 #include "resource_state.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-
-#include "device_open.h"
-#include "file_lock.h"
-#include "keys.h"
-
 namespace nvmepr {
 namespace {
-
-Error IoError(const std::string& what) {
-  const int err = errno;
-  return Fail(ErrorKind::kIo, what + ": " + std::strerror(err), err);
-}
 
 std::string SafeFileName(std::string_view instance) {
   std::string name;
@@ -52,69 +36,26 @@ std::string_view RoleName(ResourceRole role) {
 }
 
 ResourceStateFile::ResourceStateFile(std::string directory, std::string_view instance)
-    : directory_(std::move(directory)) {
-  const std::string base = directory_ + "/" + SafeFileName(instance);
-  path_ = base + ".state";
-  lock_path_ = base + ".lock";
-}
-
-Result<void> ResourceStateFile::MakeDirectory() const {
-  if (::mkdir(directory_.c_str(), 0700) != 0 && errno != EEXIST) return IoError("store_path " + directory_);
-  return {};
-}
+    : store_(directory, SafeFileName(instance) + ".state", SafeFileName(instance) + ".lock", "nvme_persist action"),
+      path_(store_.path()) {}
 
 Result<void> ResourceStateFile::Save(const ResourceState& state) const {
-  if (auto r = MakeDirectory(); !r) return r;
-  const std::string temporary = path_ + ".tmp";
-  {
-    std::ofstream out(temporary, std::ios::trunc);
-    out << "role=" << RoleName(state.role) << "\nkey=" << FormatKey(state.key) << "\ndevices=";
-    for (std::size_t i = 0; i < state.devices.size(); ++i) out << (i ? "," : "") << state.devices[i];
-    out << "\n";
-    out.flush();
-    if (!out) return IoError("writing " + temporary);
-  }
-  if (::rename(temporary.c_str(), path_.c_str()) != 0) return IoError("renaming " + temporary);
-  return {};
+  return store_.Save({state.key, state.devices, std::string(RoleName(state.role))});
 }
 
 Result<std::optional<ResourceState>> ResourceStateFile::Load() const {
-  std::ifstream in(path_);
-  if (!in) {
-    if (errno == ENOENT) return std::optional<ResourceState>();
-    return IoError("reading " + path_);
-  }
-  ResourceState state;
-  bool has_role = false;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.rfind("role=", 0) == 0) {
-      auto role = ParseRole(line.substr(5));
-      if (!role) return Fail(ErrorKind::kInvalidArgument, path_ + ": unknown role '" + line.substr(5, 20) + "'");
-      state.role = *role;
-      has_role = true;
-    } else if (line.rfind("key=", 0) == 0) {
-      auto key = ParseKey(line.substr(4));
-      if (!key) return Fail(ErrorKind::kInvalidArgument, path_ + ": " + key.error().message);
-      state.key = *key;
-    } else if (line.rfind("devices=", 0) == 0) {
-      state.devices = SplitDeviceList(line.substr(8));
-    }
-  }
-  if (!has_role || state.key == 0) {
-    return Fail(ErrorKind::kInvalidArgument, path_ + ": incomplete state (role and key expected)");
-  }
-  return std::optional<ResourceState>(std::move(state));
+  auto saved = store_.Load();
+  if (!saved) return saved.error();
+  if (!*saved) return std::optional<ResourceState>();
+  SavedState& state = **saved;
+  if (state.role.empty()) return Fail(ErrorKind::kInvalidArgument, path_ + ": incomplete state (role and key expected)");
+  auto role = ParseRole(state.role);
+  if (!role) return Fail(ErrorKind::kInvalidArgument, path_ + ": unknown role '" + state.role.substr(0, 20) + "'");
+  return std::optional<ResourceState>(ResourceState{*role, state.key, std::move(state.devices)});
 }
 
-Result<void> ResourceStateFile::Remove() const {
-  if (::unlink(path_.c_str()) != 0 && errno != ENOENT) return IoError("removing " + path_);
-  return {};
-}
+Result<void> ResourceStateFile::Remove() const { return store_.Remove(); }
 
-Result<FileDescriptor> ResourceStateFile::Lock(Deadline deadline) const {
-  if (auto r = MakeDirectory(); !r) return r.error();
-  return LockFile(lock_path_, deadline, "nvme_persist action");
-}
+Result<FileDescriptor> ResourceStateFile::Lock(Deadline deadline) const { return store_.Lock(deadline); }
 
 }  // namespace nvmepr

@@ -3,7 +3,9 @@
 // monitor that finds the reservation gone while this file says the resource
 // ran reports a failure: that is how Pacemaker learns another node took the
 // disks over. Kept under /run by default, so a rebooted node believes nothing
-// ran; one file per resource instance, with a lock beside it.
+// ran; one file per resource instance, with a lock beside it. The files are
+// StateStore's (state_store.h, shared with fence_nvme_pr); this adds the role
+// and the file names.
 #pragma once
 
 #include <optional>
@@ -15,6 +17,7 @@
 #include "file_descriptor.h"
 #include "reservation.h"
 #include "result.h"
+#include "state_store.h"
 
 namespace nvmepr {
 
@@ -52,11 +55,8 @@ class ResourceStateFile {
   const std::string& path() const { return path_; }
 
  private:
-  Result<void> MakeDirectory() const;
-
-  std::string directory_;
+  StateStore store_;
   std::string path_;
-  std::string lock_path_;
 };
 
 }  // namespace nvmepr

@@ -4,7 +4,10 @@
 //   exit 0  registered, or not unfenced since boot, or no verdict (a device
 //           could not be read: logged as a warning, never a reboot)
 //   exit 1  fenced: this node's key is gone from a device it was unfenced on
-//   exit 2  bad arguments
+//   exit 2  bad arguments (--store-path= must be an absolute path)
+// A state file that cannot be read (a FIFO, a symbolic link, an unsafe
+// store directory: core/store_directory.h) is "no verdict": exit 0 at once,
+// with a warning, never a wait.
 #include <spdlog/spdlog.h>
 
 #include <chrono>
@@ -29,7 +32,7 @@ int Run(int argc, char** argv) {
   bool mode_seen = false;
   for (int i = 1; i < argc; ++i) {
     const std::string_view arg = argv[i];
-    if (arg.rfind("--store-path=", 0) == 0 && arg.size() > 13) {
+    if (arg.rfind("--store-path=", 0) == 0 && arg.size() > 13 && arg[13] == '/') {
       store_path = arg.substr(13);
     } else if (!mode_seen && (arg == "test" || arg == "repair")) {
       mode_seen = true;

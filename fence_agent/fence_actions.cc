@@ -60,10 +60,13 @@ class ActionContext {
   }
 
   /// This node's key: key=, else the one saved at unfencing, else Corosync's.
+  /// A state file that exists but cannot be read (a FIFO, a symbolic link,
+  /// an unsafe store_path) is an error, not a reason to guess.
   Result<Key> OwnKey() {
     if (options_.key) return *options_.key;
     auto saved = StateStore(options_.store_path).Load();
-    if (saved && *saved) return (*saved)->key;
+    if (!saved) return saved.error();
+    if (*saved) return (*saved)->key;
     auto cluster = Cluster();
     if (!cluster) {
       return Fail(ErrorKind::kNotFound, "cannot tell this node's own key: give key=, unfence first, or run "
@@ -83,6 +86,9 @@ class ActionContext {
       if (!seen.insert(name).second) {
         return Fail(ErrorKind::kInvalidArgument, "device " + name + " is listed twice");
       }
+    }
+    if (env_.check_distinct) {
+      if (auto r = env_.check_distinct(options_.devices); !r) return r.error();
     }
     return DeferOpening(options_.devices, env_.open_device);
   }
@@ -265,14 +271,16 @@ int DoMonitor(ActionContext& ctx, const char* action) {
 }
 
 // validate-all checks what it can without changing anything: parameters
-// (already typed when we get here) and every device. It does not resolve a
-// target: Pacemaker and pcs validate with a made-up nodename ("node1").
+// (already typed when we get here), the state under store_path (an unsafe
+// directory or a state file that cannot be read would fail `on` and `off`)
+// and every device. It does not resolve a target: Pacemaker and pcs validate
+// with a made-up nodename ("node1").
 int DoValidate(ActionContext& ctx) {
-  if (ctx.options().key) {
-    if (auto saved = StateStore(ctx.options().store_path).Load(); saved && *saved && (*saved)->key != *ctx.options().key) {
-      spdlog::warn("validate-all: key={} differs from the key saved at unfencing ({})",
-                   FormatKey(*ctx.options().key), FormatKey((*saved)->key));
-    }
+  auto saved = StateStore(ctx.options().store_path).Load();
+  if (!saved) return Failed("validate-all", saved.error());
+  if (ctx.options().key && *saved && (*saved)->key != *ctx.options().key) {
+    spdlog::warn("validate-all: key={} differs from the key saved at unfencing ({})", FormatKey(*ctx.options().key),
+                 FormatKey((*saved)->key));
   }
   return DoMonitor(ctx, "validate-all");
 }
@@ -282,6 +290,7 @@ int DoValidate(ActionContext& ctx) {
 FenceEnvironment LinuxFenceEnvironment(Backend backend) {
   FenceEnvironment env;
   env.open_device = [backend](const std::string& name) { return OpenLinuxDevice(name, backend); };
+  env.check_distinct = CheckDistinctDevices;
   env.read_cluster = ReadClusterMap;
   env.out = &std::cout;
   return env;

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <ostream>
+#include <vector>
 
 #include "corosync.h"
 #include "device_open.h"
@@ -17,6 +18,8 @@ enum FenceExit { kExitSuccess = 0, kExitFailure = 1, kExitStatusOff = 2 };
 
 struct FenceEnvironment {
   DeviceOpener open_device;
+  /// Refuses a list naming one device twice (by device number); empty: no check.
+  std::function<Result<void>(const std::vector<std::string>& names)> check_distinct;
   std::function<Result<ClusterMap>(Deadline)> read_cluster;
   std::ostream* out;  ///< stdout: metadata, list, status
 };

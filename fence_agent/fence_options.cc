@@ -102,6 +102,7 @@ Result<FenceOptions> ToFenceOptions(const ParsedParams& params) {
     }
     options.backend = *backend;
   }
+  // An empty store_path= means the default (documented in the README).
   if (const std::string* v = get("store_path"); v && !v->empty()) {
     if ((*v)[0] != '/') return Fail(ErrorKind::kInvalidArgument, "store_path='" + v->substr(0, 80) + "': must be an absolute path");
     options.store_path = *v;
@@ -117,7 +118,11 @@ Result<FenceOptions> ToFenceOptions(const ParsedParams& params) {
     if (!ms) return ms.error();
     options.delay = std::chrono::milliseconds(*ms);
   }
-  if (const std::string* v = get("debug_file")) options.debug_file = *v;
+  if (const std::string* v = get("debug_file"); v && !v->empty()) {
+    // Relative to what? The agent's working directory is Pacemaker's: refuse.
+    if ((*v)[0] != '/') return Fail(ErrorKind::kInvalidArgument, "debug_file='" + v->substr(0, 80) + "': must be an absolute path");
+    options.debug_file = *v;
+  }
   return options;
 }
 

@@ -198,6 +198,7 @@ Result<ResourceOptions> OptionsForStop(const OcfRequest& request) {
 ResourceEnvironment LinuxResourceEnvironment() {
   ResourceEnvironment env;
   env.open_device = OpenLinuxDevice;
+  env.check_distinct = CheckDistinctDevices;
   env.read_cluster = ReadClusterMap;
   env.run_program = RunProgram;
   env.host_name = [] {

@@ -57,32 +57,38 @@ Result<Key> ResourceContext::OwnKey(const std::optional<ResourceState>& state, b
 
 Result<UsableDevices> ResourceContext::OpenDevices(bool check_support, std::size_t required) {
   UsableDevices usable;
-  for (const auto& name : options_.devices) {
-    auto device = env_.open_device(name, options_.backend);
-    if (device) {
-      usable.devices.push_back(std::move(*device));
-    } else {
-      usable.failures.push_back(device.error());
+  // One device under two names would be counted twice against `required`:
+  // an error where devices are counted. Stop and monitor (required 0) go on
+  // with a warning: they must release and report whatever the list says now.
+  if (env_.check_distinct) {
+    if (auto r = env_.check_distinct(options_.devices); !r) {
+      if (required > 0) return r.error();
+      spdlog::warn("{}", r.error().message);
     }
   }
-  if (check_support && !usable.devices.empty()) {
-    const ReservationType type = options_.reservation_type;
-    const Deadline deadline = deadline_;
-    auto checks =
-        RunOnEach<void>(usable.devices, deadline_, [type, deadline](Device& device, std::size_t) -> Result<void> {
-          auto chosen = ChooseType(device, type, deadline);
-          if (!chosen) return chosen.error();
-          return {};
-        });
-    DeviceList supported;
-    for (std::size_t i = 0; i < checks.size(); ++i) {
-      if (checks[i]) {
-        supported.push_back(usable.devices[i]);
-      } else {
-        usable.failures.push_back(checks[i].error());
-      }
+  // As the fence agent does: each device is opened (and checked) in its own
+  // worker, all at once, and the action's deadline bounds the opens (a
+  // device still opening at the deadline is reported as not answering).
+  const Backend backend = options_.backend;
+  const auto open_device = env_.open_device;
+  const DeviceList devices = DeferOpening(
+      options_.devices, [open_device, backend](const std::string& name) { return open_device(name, backend); });
+  const ReservationType type = options_.reservation_type;
+  const Deadline deadline = deadline_;
+  auto opened = RunOnEach<void>(devices, deadline_,
+                                [check_support, type, deadline](Device& device, std::size_t) -> Result<void> {
+                                  if (auto r = dynamic_cast<DeferredDevice&>(device).Open(); !r) return r;
+                                  if (!check_support) return {};
+                                  auto chosen = ChooseType(device, type, deadline);
+                                  if (!chosen) return chosen.error();
+                                  return {};
+                                });
+  for (std::size_t i = 0; i < opened.size(); ++i) {
+    if (opened[i]) {
+      usable.devices.push_back(devices[i]);
+    } else {
+      usable.failures.push_back(opened[i].error());
     }
-    usable.devices = std::move(supported);
   }
   if (usable.devices.size() < required) {
     return CombineFailures(usable.failures, "only " + std::to_string(usable.devices.size()) + " of " +

@@ -42,8 +42,10 @@ class ResourceContext {
   Result<Key> OwnKey(const std::optional<ResourceState>& state, bool prefer_saved = false);
 
   /// Opens every device (and, with `check_support`, checks it supports the
-  /// configured reservation type). Fails when fewer than `required` are
-  /// usable, with the most telling error; otherwise the others are warnings.
+  /// configured reservation type), all at once in worker threads, within the
+  /// action's deadline. Fails when fewer than `required` are usable, with the
+  /// most telling error; otherwise the others are warnings. A device listed
+  /// twice (by number) fails it when `required` > 0, else is a warning.
   Result<UsableDevices> OpenDevices(bool check_support, std::size_t required);
 
   /// The ownership request for `own` with the configured type and preempt

@@ -94,6 +94,7 @@ Result<ResourceOptions> ToResourceOptions(const ParsedParams& params) {
     if (!backend) return Bad("device_backend", *v, "expected auto, passthrough or block");
     options.backend = *backend;
   }
+  // An empty store_path= means the default (documented in the README).
   if (const std::string* v = get("store_path"); v && !v->empty()) {
     if ((*v)[0] != '/') return Bad("store_path", *v, "must be an absolute path");
     options.store_path = *v;

@@ -1,7 +1,10 @@
 #!/bin/bash
 # Scenario 7: a namespace disabled and a controller disconnected during an
 # action end in a clear failure, naming the device, within power_timeout;
-# never a hang, never exit 0.
+# never a hang, never exit 0. Then the device list mistakes of the README's
+# "Safety rules": a character device (a real watchdog, softdog) is refused
+# without being opened, and one namespace named twice (by-id style link,
+# "//", kernel name) is refused before anything changes.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
@@ -42,4 +45,40 @@ fnp_check "the error names the device" grep -q "/dev/data-disk" <<<"$out"
 fnp_check_eq "node1 is untouched" 0 "$(write node1 1 60 x; echo $?)"
 out=$(agent node3 -o status -n 0x1 -d "$DEV" 2>&1); rc=$?
 fnp_check_eq "status from that node fails (exit 1), not 'off'" 1 "$rc"
+
+# A watchdog given as a device (a typo): refused, never opened. Opening
+# /dev/watchdog starts the watchdog and closing it without the magic 'V' makes
+# the kernel log "watchdog did not stop!" (soft_noboot: no reboot if it did).
+if modprobe softdog soft_noboot=1 soft_margin=600 2>/dev/null && [[ -c /dev/watchdog ]]; then
+    wd=$(stat -c '%t %T' /dev/watchdog)
+    read -r wd_major wd_minor <<<"$wd"
+    mknod /run/nodes/node1/dev/watchdog c $((16#$wd_major)) $((16#$wd_minor)) || fnp_fail "mknod watchdog in node1"
+    before=$(dmesg | grep -c "did not stop")
+    out=$(agent node1 -o monitor -d "/dev/data-disk,/dev/watchdog" 2>&1); rc=$?
+    echo "$out" | sed 's/^/  agent: /'
+    fnp_check_eq "monitor with /dev/watchdog in devices fails (exit 1)" 1 "$rc"
+    fnp_check "it says the watchdog is not a block device and was not opened" \
+        grep -q "/dev/watchdog: not a block device (a character device; not opened)" <<<"$out"
+    fnp_check_rc 1 "on with /dev/watchdog in devices fails" agent node1 -q -o on -n 0x1 -d "/dev/watchdog"
+    fnp_check_eq "the watchdog was never opened (no 'did not stop' in the kernel log)" \
+        "$before" "$(dmesg | grep -c "did not stop")"
+    rm -f /run/nodes/node1/dev/watchdog
+    rmmod softdog 2>/dev/null
+else
+    fnp_fail "softdog cannot be loaded in the guest"
+fi
+
+# One namespace under two names: a by-id style link, the kernel name, "//".
+kname=$(ns_dev host1 1)
+keys_before="$(keys 1) / $(keys 2)"
+for twin in "$kname" /dev//data-disk; do
+    out=$(agent node1 -o on -n 0x1 -d "/dev/data-disk,/dev/data-disk2,$twin" 2>&1); rc=$?
+    echo "$out" | sed 's/^/  agent: /'
+    fnp_check_eq "on with /dev/data-disk and $twin fails (exit 1)" 1 "$rc"
+    fnp_check "the error says they are the same device" grep -q "/dev/data-disk and $twin are the same device" <<<"$out"
+done
+fnp_check_rc 1 "validate-all refuses the duplicate too" \
+    agent_stdin node1 action=validate-all nodename=node1 "devices=/dev/data-disk,$kname"
+fnp_check_eq "nothing changed on the devices" "$keys_before" "$(keys 1) / $(keys 2)"
+fnp_check_rc 0 "/dev//data-disk alone is fine" agent node1 -o monitor -d /dev//data-disk
 fnp_summary

@@ -5,13 +5,17 @@
 #include <atomic>
 #include <memory>
 #include <stdlib.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
 
+#include "file_descriptor.h"
 #include "model_fixture.h"
 
 namespace nvmepr {
@@ -117,6 +121,99 @@ TEST_F(OpenLinuxDeviceTest, FifoIsRefusedWithoutBlocking) {
 
 TEST_F(OpenLinuxDeviceTest, RelativeNameIsRefusedBeforeOpening) {
   ExpectRefused("nvme0n1", ErrorKind::kInvalidArgument, "absolute path");
+}
+
+// Look before opening (README "Safety rules"): nothing but a whole NVMe
+// namespace (or device-mapper over NVMe) is ever opened. inotify sees every
+// open of a path (stat is no open): a character device, a FIFO, a regular
+// file, a directory and a block device that is not NVMe (a loop device) are
+// refused without one.
+class LookBeforeOpeningTest : public OpenLinuxDeviceTest {
+ protected:
+  // Whether OpenLinuxDevice(path) opened `path`, and its error.
+  std::pair<bool, Error> OpenWatched(const std::string& path) {
+    FileDescriptor watch(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    EXPECT_TRUE(watch.valid());
+    EXPECT_GE(::inotify_add_watch(watch.get(), path.c_str(), IN_OPEN), 0) << path;
+    auto device = OpenLinuxDevice(path, Backend::kAuto);
+    EXPECT_FALSE(device) << path;
+    alignas(inotify_event) char events[4096];
+    const bool opened = ::read(watch.get(), events, sizeof events) > 0;
+    return {opened, device ? Error{} : device.error()};
+  }
+  // A device node in the test's directory; skipped where mknod is not allowed.
+  bool MakeNode(const fs::path& path, mode_t type, unsigned major_number, unsigned minor_number) {
+    return ::mknod(path.c_str(), type | 0600, makedev(major_number, minor_number)) == 0;
+  }
+};
+
+TEST_F(LookBeforeOpeningTest, CharacterDeviceIsNeverOpened) {
+  // A node of /dev/null's numbers stands for /dev/watchdog, whose open arms it.
+  const fs::path node = root_ / "watchdog";
+  if (!MakeNode(node, S_IFCHR, 1, 3)) GTEST_SKIP() << "mknod not allowed here";
+  const auto [opened, error] = OpenWatched(node.string());
+  EXPECT_FALSE(opened) << "a character device was opened";
+  EXPECT_EQ(error.kind, ErrorKind::kInvalidArgument);
+  EXPECT_NE(error.message.find("not a block device (a character device; not opened)"), std::string::npos)
+      << error.message;
+}
+
+TEST_F(LookBeforeOpeningTest, FifoRegularFileAndDirectoryAreNeverOpened) {
+  const fs::path fifo = root_ / "fifo";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const fs::path file = root_ / "image";
+  std::ofstream(file) << "x";
+  fs::create_directory(root_ / "dir");
+  for (const fs::path& path : {fifo, file, root_ / "dir"}) {
+    const auto [opened, error] = OpenWatched(path.string());
+    EXPECT_FALSE(opened) << path << " was opened";
+    EXPECT_NE(error.message.find("not a block device"), std::string::npos) << error.message;
+  }
+}
+
+TEST_F(LookBeforeOpeningTest, NonNvmeBlockDeviceIsNeverOpened) {
+  const fs::path node = root_ / "loop";
+  if (!fs::exists("/sys/dev/block/7:0")) GTEST_SKIP() << "no loop0 in sysfs";
+  if (!MakeNode(node, S_IFBLK, 7, 0)) GTEST_SKIP() << "mknod not allowed here";
+  const auto [opened, error] = OpenWatched(node.string());
+  EXPECT_FALSE(opened) << "a loop device was opened";
+  EXPECT_EQ(error.kind, ErrorKind::kUnsupported);
+  EXPECT_NE(error.message.find("not an NVMe namespace"), std::string::npos) << error.message;
+}
+
+TEST(IsSameDeviceTest, SameBlockDeviceNumberOnly) {
+  struct stat blk {};
+  blk.st_mode = S_IFBLK | 0600;
+  blk.st_rdev = makedev(259, 1);
+  struct stat other = blk;
+  EXPECT_TRUE(IsSameDevice(blk, other));
+  other.st_rdev = makedev(259, 2);
+  EXPECT_FALSE(IsSameDevice(blk, other));
+  other = blk;
+  other.st_mode = S_IFCHR | 0600;
+  EXPECT_FALSE(IsSameDevice(blk, other)) << "a character device with the same numbers is another device";
+}
+
+// Duplicates by device number, not by text.
+TEST_F(LookBeforeOpeningTest, OneDeviceUnderTwoNamesIsRefused) {
+  const fs::path a = root_ / "nvme0n1";
+  const fs::path b = root_ / "nvme0n2";
+  if (!MakeNode(a, S_IFBLK, 7, 0) || !MakeNode(b, S_IFBLK, 7, 1)) GTEST_SKIP() << "mknod not allowed here";
+  fs::create_directory(root_ / "by-id");
+  fs::create_symlink(a, root_ / "by-id" / "nvme-eui.0001");
+  const std::string doubled = root_.string() + "//nvme0n1";
+
+  EXPECT_TRUE(CheckDistinctDevices({a.string(), b.string()}));
+  EXPECT_TRUE(CheckDistinctDevices({a.string(), "/no/such/device", "d-nosuchdisk", "relative"}))
+      << "what cannot be looked at is left to OpenLinuxDevice";
+  for (const std::string& twin : {doubled, (root_ / "by-id" / "nvme-eui.0001").string()}) {
+    auto checked = CheckDistinctDevices({a.string(), b.string(), twin});
+    ASSERT_FALSE(checked) << twin;
+    EXPECT_EQ(checked.error().kind, ErrorKind::kInvalidArgument);
+    EXPECT_NE(checked.error().message.find(a.string() + " and " + twin + " are the same device (7:0)"),
+              std::string::npos)
+        << checked.error().message;
+  }
 }
 
 // DeferOpening: each device is opened by its first command, once, in the

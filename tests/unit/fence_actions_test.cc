@@ -2,13 +2,17 @@
 // in-memory namespaces behind the device names.
 #include "fence_actions.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
 
 #include "agent_spec.h"
+#include "blocking_probe.h"
 #include "keys.h"
 #include "model_fixture.h"
 
@@ -194,6 +198,72 @@ TEST_F(FenceActionsTest, MissingActionOrTargetFails) {
   EXPECT_EQ(Run(1, ""), kExitFailure);
   EXPECT_EQ(Run(1, "action=off"), kExitFailure);
   EXPECT_EQ(Run(1, "action=status"), kExitFailure);
+}
+
+// A FIFO where the state file should be (README "Safety rules"): off and
+// validate-all fail at once, naming it, instead of waiting for a writer past
+// power_timeout.
+class FenceActionsFifoStateTest : public FenceActionsTest {
+ protected:
+  void SetUp() override {
+    store_ = dir_ + "/node1";
+    ASSERT_EQ(::mkdir(store_.c_str(), 0700), 0);
+    ASSERT_EQ(::mkfifo((store_ + "/state").c_str(), 0600), 0);
+  }
+  std::optional<int> RunPromptly(const std::string& stdin_text) {
+    return testing::ReturnsWithin<int>(
+        std::chrono::milliseconds(3000), [this, stdin_text] { return Run(1, stdin_text); },
+        [this] {
+          const int fd = ::open((store_ + "/state").c_str(), O_WRONLY | O_NONBLOCK);
+          if (fd >= 0) ::close(fd);
+        });
+  }
+  std::string store_;
+};
+
+TEST_F(FenceActionsFifoStateTest, OffFailsAtOnce) {
+  ASSERT_EQ(Run(2, "action=on\nport=0x2"), kExitSuccess);
+  const auto status = RunPromptly("action=off\nport=0x2");
+  ASSERT_TRUE(status.has_value()) << "off waited on the FIFO";
+  EXPECT_EQ(*status, kExitFailure);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2)) << "nothing fenced with a guessed key";
+}
+
+TEST_F(FenceActionsFifoStateTest, ValidateAllFailsAtOnce) {
+  const auto status = RunPromptly("action=validate-all\nnodename=node1");
+  ASSERT_TRUE(status.has_value()) << "validate-all waited on the FIFO";
+  EXPECT_EQ(*status, kExitFailure);
+}
+
+TEST_F(FenceActionsTest, ValidateAllFailsOnAStorePathWritableByOthers) {
+  ASSERT_EQ(Run(1, "action=on\nport=0x1"), kExitSuccess);
+  ASSERT_EQ(::chmod((dir_ + "/node1").c_str(), 0777), 0);
+  EXPECT_EQ(Run(1, "action=validate-all\nnodename=node1"), kExitFailure);
+  EXPECT_EQ(Run(1, "action=on\nport=0x1"), kExitFailure);
+  ASSERT_EQ(::chmod((dir_ + "/node1").c_str(), 0700), 0);
+  EXPECT_EQ(Run(1, "action=validate-all\nnodename=node1"), kExitSuccess);
+}
+
+// Devices named twice by different paths are one device: refused before any
+// device is touched (check_distinct runs before the devices are opened).
+TEST_F(FenceActionsTest, ADeviceListedTwiceByNumberIsRefusedBeforeOpening) {
+  int opened = 0;
+  FenceEnvironment env;
+  env.open_device = [&opened](const std::string& name) -> Result<DevicePtr> {
+    ++opened;
+    return Fail(ErrorKind::kNotFound, name + ": cannot open");
+  };
+  env.check_distinct = [](const std::vector<std::string>& names) -> Result<void> {
+    return Fail(ErrorKind::kInvalidArgument, "devices " + names[0] + " and " + names[1] + " are the same device");
+  };
+  env.read_cluster = [](Deadline) -> Result<ClusterMap> { return Fail(ErrorKind::kNotFound, "no corosync"); };
+  std::ostringstream out;
+  env.out = &out;
+  std::istringstream in("action=monitor\ndevices=/dev/a,/dev/b\nstore_path=" + dir_ + "/n\n");
+  auto options = ToFenceOptions(*ParseStdin(in, FenceAgentSpec()));
+  ASSERT_TRUE(options);
+  EXPECT_EQ(RunFenceAction(*options, env), kExitFailure);
+  EXPECT_EQ(opened, 0);
 }
 
 }  // namespace

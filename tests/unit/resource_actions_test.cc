@@ -4,6 +4,10 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <memory>
+#include <thread>
+
 #include "fencing.h"
 #include "resource_fixture.h"
 
@@ -236,6 +240,50 @@ TEST_F(ResourceActionsTest, MetadataAndNotifyNeedNothing) {
   ASSERT_EQ(Run(1, "meta-data", {{"OCF_RESKEY_devices", kUnset}}).code, kOcfSuccess);
   EXPECT_NE(out_.find("<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">"), std::string::npos);
   EXPECT_EQ(Run(1, "notify").code, kOcfSuccess);
+}
+
+// Devices are opened as the fence agent opens them: all at once, in worker
+// threads, within the action's deadline (before: one after another on the
+// main thread, unbounded).
+TEST_F(ResourceActionsTest, DevicesAreOpenedInParallel) {
+  before_open_ = [](const std::string&) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(600));
+    return true;
+  };
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  EXPECT_LT(elapsed, std::chrono::milliseconds(1100)) << "two 600 ms opens one after the other";
+}
+
+TEST_F(ResourceActionsTest, AHungOpenFailsTheActionAtItsDeadline) {
+  auto release = std::make_shared<std::atomic<bool>>(false);
+  before_open_ = [release](const std::string& name) {
+    for (int i = 0; i < 300 && !*release && name == "/dev/disk1"; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return name != "/dev/disk1";
+  };
+  const auto start = std::chrono::steady_clock::now();
+  const OcfOutcome outcome = Run(1, "start", {{"OCF_RESKEY_CRM_meta_timeout", "1000"}});
+  const auto elapsed = std::chrono::steady_clock::now() - start;
+  *release = true;
+  EXPECT_EQ(outcome.code, kOcfErrGeneric);
+  EXPECT_NE(outcome.reason.find("/dev/disk1"), std::string::npos) << outcome.reason;
+  EXPECT_LT(elapsed, std::chrono::milliseconds(2500));
+}
+
+// One device under two names (by device number, env.check_distinct) is an
+// error where devices are counted; stop still releases.
+TEST_F(ResourceActionsTest, ADeviceListedTwiceByNumberFailsStartButNotStop) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  duplicate_ = true;
+  const OcfOutcome start = Run(1, "start");
+  EXPECT_EQ(start.code, kOcfErrConfigured);
+  EXPECT_NE(start.reason.find("same device"), std::string::npos) << start.reason;
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  duplicate_ = false;
+  EXPECT_EQ(Run(1, "monitor").code, kOcfNotRunning);
 }
 
 }  // namespace

@@ -1,13 +1,17 @@
 // The watchdog check (fence_nvme_pr_check) against in-memory namespaces.
 #include "self_check.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <sstream>
 
 #include "agent_spec.h"
+#include "blocking_probe.h"
 #include "model_fixture.h"
 #include "param_parser.h"
 
@@ -81,6 +85,28 @@ TEST_F(SelfCheckTest, FencedNodeFails) {
 TEST_F(SelfCheckTest, UnreadableDeviceIsNoVerdictNotAReboot) {
   ASSERT_EQ(Agent(1, "action=on\nport=0x1"), kExitSuccess);
   unreadable_ = "/dev/disk1";
+  EXPECT_EQ(Check(1), SelfCheckOutcome::kUnknown);
+}
+
+// A FIFO as state file is no verdict, at once: a check that waits would make
+// watchdog(8) reboot a healthy node.
+TEST_F(SelfCheckTest, FifoAsStateIsNoVerdictAtOnce) {
+  ASSERT_EQ(::mkdir(Store(1).c_str(), 0700), 0);
+  const std::string fifo = Store(1) + "/state";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto outcome = testing::ReturnsWithin<SelfCheckOutcome>(
+      std::chrono::milliseconds(3000), [this] { return Check(1); },
+      [fifo] {
+        const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+        if (fd >= 0) ::close(fd);
+      });
+  ASSERT_TRUE(outcome.has_value()) << "the check waited on the FIFO";
+  EXPECT_EQ(*outcome, SelfCheckOutcome::kUnknown);
+}
+
+TEST_F(SelfCheckTest, StateInAStoreWritableByOthersIsNoVerdict) {
+  ASSERT_EQ(Agent(1, "action=on\nport=0x1"), kExitSuccess);
+  ASSERT_EQ(::chmod(Store(1).c_str(), 0777), 0);
   EXPECT_EQ(Check(1), SelfCheckOutcome::kUnknown);
 }
 

@@ -1,15 +1,21 @@
 #include "state_store.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <future>
 #include <string>
 #include <thread>
+
+#include "blocking_probe.h"
 
 namespace nvmepr {
 namespace {
@@ -134,6 +140,154 @@ TEST_F(StateStoreTest, SecondLockTimesOutAtAShortDeadline) {
 TEST_F(StateStoreTest, ExpiredDeadlineStillTakesAFreeLock) {
   auto lock = StateStore(root_.string()).Lock(Deadline::After(milliseconds(-1)));
   EXPECT_TRUE(lock);
+}
+
+// Files under store_path (README "Safety rules"): never through a symbolic
+// link, regular files only, never a wait, bounded reads, a trusted directory.
+
+std::string ReadFile(const fs::path& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+void Unblock(const fs::path& fifo) {
+  const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+  if (fd >= 0) ::close(fd);
+}
+
+TEST_F(StateStoreTest, SaveDoesNotWriteThroughASymlinkedTemporaryFile) {
+  const fs::path victim = root_ / "victim";
+  std::ofstream(victim) << "precious\n";
+  fs::create_symlink(victim, root_ / "state.tmp");
+  StateStore store(root_.string());
+  ASSERT_TRUE(store.Save({7, {"/dev/a"}}));
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  EXPECT_FALSE(fs::is_symlink(root_ / "state"));
+  auto loaded = store.Load();
+  ASSERT_TRUE(loaded && loaded->has_value());
+  EXPECT_EQ((*loaded)->key, 7u);
+}
+
+TEST_F(StateStoreTest, SaveReplacesASymlinkedStateWithoutTouchingItsTarget) {
+  const fs::path victim = root_ / "victim";
+  std::ofstream(victim) << "precious\n";
+  fs::create_symlink(victim, root_ / "state");
+  ASSERT_TRUE(StateStore(root_.string()).Save({7, {}}));
+  EXPECT_EQ(ReadFile(victim), "precious\n");
+  EXPECT_FALSE(fs::is_symlink(root_ / "state"));
+}
+
+TEST_F(StateStoreTest, LoadRefusesASymlinkedState) {
+  const fs::path elsewhere = root_ / "elsewhere";
+  std::ofstream(elsewhere) << "key=0x1\ndevices=/dev/a\n";
+  fs::create_symlink(elsewhere, root_ / "state");
+  auto loaded = StateStore(root_.string()).Load();
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().kind, ErrorKind::kRefused);
+  EXPECT_NE(loaded.error().message.find("symbolic link"), std::string::npos) << loaded.error().message;
+  EXPECT_NE(loaded.error().message.find((root_ / "state").string()), std::string::npos);
+}
+
+TEST_F(StateStoreTest, LoadRefusesAStateLinkedToDevZeroAtOnce) {
+  fs::create_symlink("/dev/zero", root_ / "state");
+  StateStore store(root_.string());
+  auto loaded = testing::ReturnsWithin<Result<std::optional<SavedState>>>(
+      milliseconds(2000), [&] { return store.Load(); }, [] {});
+  if (!loaded) {
+    // An unbounded read of /dev/zero cannot be stopped and eats memory:
+    // end the test binary rather than the machine.
+    ADD_FAILURE() << "Load is still reading /dev/zero";
+    std::_Exit(1);
+  }
+  ASSERT_FALSE(*loaded);
+  EXPECT_EQ(loaded->error().kind, ErrorKind::kRefused);
+}
+
+TEST_F(StateStoreTest, LoadRefusesAStateLargerThanTheBound) {
+  std::string text = "key=0x1\ndevices=/dev/a\n";
+  text += std::string(kMaxStateBytes, '#') + "\n";
+  WriteState(text);
+  auto loaded = StateStore(root_.string()).Load();
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().kind, ErrorKind::kRefused);
+  EXPECT_NE(loaded.error().message.find("larger than"), std::string::npos) << loaded.error().message;
+}
+
+TEST_F(StateStoreTest, AFifoAsStateIsAnErrorNotAWait) {
+  const fs::path fifo = root_ / "state";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  StateStore store(root_.string());
+  auto loaded = testing::ReturnsWithin<Result<std::optional<SavedState>>>(
+      milliseconds(2000), [&] { return store.Load(); }, [&] { Unblock(fifo); });
+  ASSERT_TRUE(loaded.has_value()) << "Load waited on the FIFO";
+  ASSERT_FALSE(*loaded);
+  EXPECT_EQ(loaded->error().kind, ErrorKind::kRefused);
+  EXPECT_NE(loaded->error().message.find("FIFO"), std::string::npos) << loaded->error().message;
+}
+
+TEST_F(StateStoreTest, LockIsNeverAFifoOrASymlink) {
+  ASSERT_EQ(::mkfifo((root_ / "lock").c_str(), 0600), 0);
+  auto fifo = StateStore(root_.string()).Lock(Deadline::After(milliseconds(500)));
+  ASSERT_FALSE(fifo);
+  EXPECT_EQ(fifo.error().kind, ErrorKind::kRefused);
+
+  fs::remove(root_ / "lock");
+  const fs::path target = root_ / "created-through-the-link";
+  fs::create_symlink(target, root_ / "lock");
+  auto linked = StateStore(root_.string()).Lock(Deadline::After(milliseconds(500)));
+  ASSERT_FALSE(linked);
+  EXPECT_EQ(linked.error().kind, ErrorKind::kRefused);
+  EXPECT_FALSE(fs::exists(target)) << "the lock was created through the symbolic link";
+}
+
+TEST_F(StateStoreTest, StoreDirectoryThatIsASymlinkIsRefused) {
+  fs::create_directory(root_ / "real", root_);
+  fs::permissions(root_ / "real", fs::perms::owner_all);
+  fs::create_symlink(root_ / "real", root_ / "link");
+  StateStore store((root_ / "link").string());
+  EXPECT_EQ(store.Save({1, {}}).error().kind, ErrorKind::kRefused);
+  EXPECT_EQ(store.Load().error().kind, ErrorKind::kRefused);
+  EXPECT_EQ(store.Lock(Deadline::After(milliseconds(500))).error().kind, ErrorKind::kRefused);
+  EXPECT_FALSE(fs::exists(root_ / "real" / "state"));
+  EXPECT_FALSE(fs::exists(root_ / "real" / "lock"));
+}
+
+TEST_F(StateStoreTest, StoreDirectoryWritableByOthersIsRefused) {
+  StateStore store(root_.string());
+  ASSERT_TRUE(store.Save({1, {}}));
+  for (fs::perms extra : {fs::perms::others_write, fs::perms::group_write}) {
+    fs::permissions(root_, fs::perms::owner_all | extra);
+    auto loaded = store.Load();
+    ASSERT_FALSE(loaded);
+    EXPECT_EQ(loaded.error().kind, ErrorKind::kRefused);
+    EXPECT_NE(loaded.error().message.find("writable by group or others"), std::string::npos)
+        << loaded.error().message;
+    EXPECT_FALSE(store.Save({2, {}}));
+    EXPECT_FALSE(store.Lock(Deadline::After(milliseconds(500))));
+  }
+  fs::permissions(root_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
+                             fs::perms::others_read | fs::perms::others_exec);
+  EXPECT_TRUE(store.Load()) << "0755 is fine";
+}
+
+TEST_F(StateStoreTest, StoreDirectoryOwnedByAnotherUserIsRefused) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give the directory away";
+  StateStore store(root_.string());
+  ASSERT_TRUE(store.Save({1, {}}));
+  ASSERT_EQ(::chown(root_.c_str(), 4242, 4242), 0);
+  auto loaded = store.Load();
+  ASSERT_FALSE(loaded);
+  EXPECT_EQ(loaded.error().kind, ErrorKind::kRefused);
+  EXPECT_NE(loaded.error().message.find("owned by uid 4242"), std::string::npos) << loaded.error().message;
+  EXPECT_FALSE(store.Lock(Deadline::After(milliseconds(500))));
+}
+
+TEST_F(StateStoreTest, CreatedDirectoryIsExactly0700WhateverTheUmask) {
+  const mode_t old = ::umask(0777);
+  auto saved = StateStore((root_ / "sub").string()).Save({1, {}});
+  ::umask(old);
+  ASSERT_TRUE(saved) << saved.error().message;
+  EXPECT_EQ(fs::status(root_ / "sub").permissions() & fs::perms::all, fs::perms::owner_all);
 }
 
 }  // namespace

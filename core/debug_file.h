@@ -1,0 +1,21 @@
+// debug_file: a log file root appends to, named by the administrator. Opened
+// as regular_file.h opens files: an absolute path, never through a symbolic
+// link, a regular file only (a FIFO would block every log line, a device
+// write has side effects), created 0600 when missing but never its parent
+// directories, append-only, and closed on exec (a helper program such as
+// crm_attribute does not inherit it).
+#pragma once
+
+#include <string>
+
+#include "file_descriptor.h"
+#include "result.h"
+
+namespace nvmepr {
+
+/// Opens `path` for appending. Errors: kInvalidArgument (not absolute),
+/// kNotFound (no such parent directory), kRefused (not a regular file, or a
+/// symbolic link), kIo.
+Result<FileDescriptor> OpenDebugFile(const std::string& path);
+
+}  // namespace nvmepr
