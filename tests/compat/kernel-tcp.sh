@@ -25,6 +25,12 @@ set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 VM=$(cd "$HERE/../vm" && pwd)
 readonly TIMEOUT=${FNP_COMPAT_TIMEOUT:-600}
+# One vCPU per VM: two VMs then run in two host threads, as many as this
+# 2-core machine has, and the multi-threaded TCG race of QEMU 7.2 (run-vm.sh,
+# build_qemu_args) needs two. no_timer_check: a one-CPU guest on a loaded
+# host otherwise can panic at boot ("IO-APIC + timer doesn't work!", seen
+# here at load 20).
+readonly VM_OPTS=(--timeout "$TIMEOUT" --smp 1 --mem 1024 --append no_timer_check)
 
 die() { echo "kernel-tcp: ERROR: $*" >&2; exit 125; }
 
@@ -38,6 +44,7 @@ for bin in "${@:2}"; do [[ -x $bin ]] || die "no binary at '$bin' (build first)"
 
 SHARE=$(mktemp -d "${TMPDIR:-/tmp}/fnp-compat.XXXXXX") || die "mktemp failed"
 TARGET_PID=''
+# shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
     [[ -z $TARGET_PID ]] || kill "$TARGET_PID" 2>/dev/null
     rm -rf "$SHARE"
@@ -47,22 +54,25 @@ trap 'exit 125' INT TERM
 sock=$SHARE/net.sock
 
 start=$SECONDS
-"$VM/run-vm.sh" --timeout "$TIMEOUT" --rw "$SHARE" --net-addr 10.99.0.1/24 \
+"$VM/run-vm.sh" "${VM_OPTS[@]}" --rw "$SHARE" --net-addr 10.99.0.1/24 \
     --netdev "stream,server=on,addr.type=unix,addr.path=$sock" \
     -- "$HERE/guest/target.sh" "$SHARE" "$2" "$4" \
     > >(sed -u 's/^/[target] /') 2>&1 &
 TARGET_PID=$!
-# QEMU creates the listening socket as it starts; the client must not come
-# first (QEMU 7.2 does not retry a refused connection).
-for ((i = 0; i < 600; i++)); do
-    [[ -S $sock ]] && break
+# The node's QEMU connects to the target's socket once (QEMU 7.2 does not
+# retry), so it starts when the target guest is up and serving: a target
+# that run-vm.sh boots a second time after a panic would have a new QEMU
+# and a new socket. (A node booted again reconnects: the server listens
+# again when its client goes.)
+for ((i = 0; i < TIMEOUT * 10; i++)); do
+    [[ -e $SHARE/target-ready || -e $SHARE/target-failed ]] && break
     kill -0 "$TARGET_PID" 2>/dev/null || break
     sleep 0.1
 done
-[[ -S $sock ]] || die "the target VM did not open its network socket"
+[[ -e $SHARE/target-ready && -S $sock ]] || die "the target VM did not come up (see [target] above)"
 
 node_rc=0
-"$VM/run-vm.sh" --timeout "$TIMEOUT" --kernel-suite "$suite" --multipath default \
+"$VM/run-vm.sh" "${VM_OPTS[@]}" --kernel-suite "$suite" --multipath default \
     --rw "$SHARE" --net-addr 10.99.0.2/24 \
     --netdev "stream,server=off,addr.type=unix,addr.path=$sock" \
     -- "$HERE/guest/node-test.sh" "$SHARE" "$suite" "$2" "$3" "$4" \

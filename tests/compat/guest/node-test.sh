@@ -13,7 +13,9 @@
 # write-exclusive-all-registrants reservation, which nvme_persist refuses).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=rpc.sh
 source "$HERE/rpc.sh"
+# shellcheck source=../../vm/guest/lib.sh
 source "$FNP_VM_DIR/guest/lib.sh"
 SHARE=$1 SUITE=$2 FENCE=$3 CHECK=$4 RA=$5
 
@@ -36,7 +38,7 @@ wait_target() {
 # Connect over NVMe/TCP as host2, the way nvme-cli does (options written to
 # /dev/nvme-fabrics); sets CTRL (nvmeX).
 connect_tcp() {
-    local nqn hostnqn hostid fd resp
+    local hostnqn hostid fd resp
     # shellcheck source=/dev/null # written by target.sh
     source "$SHARE/target.env"
     read -r hostnqn hostid < <("$FNP_NVMET" identity host2)

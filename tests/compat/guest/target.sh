@@ -12,7 +12,9 @@
 # is its own per-controller device.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+# shellcheck source=rpc.sh
 source "$HERE/rpc.sh"
+# shellcheck source=../../vm/guest/lib.sh
 source "$FNP_VM_DIR/guest/lib.sh"
 SHARE=$1 FENCE=$2 RA=$3
 
@@ -65,6 +67,7 @@ main() {
     echo "target: kernel $(uname -r), nvme_core.multipath=$(</sys/module/nvme_core/parameters/multipath)"
     "$FNP_NVMET" setup --hosts 1 --namespaces 2 --size-mb 8 --tcp 10.99.0.1:4420 >/dev/null ||
         fail "nvmet setup failed"
+    # shellcheck source=/dev/null # written by nvmet-target.sh
     source /run/nvmet/env
     printf 'NQN=%q\nADDR=10.99.0.1\nPORT=4420\n' "$NVMET_NQN" >"$SHARE/target.env"
     : >"$SHARE/target-ready"

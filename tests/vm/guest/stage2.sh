@@ -72,8 +72,9 @@ check_multipath() {
 # The NIC of run-vm.sh --netdev/--net-addr: eth0 (no udev renames it).
 setup_network() {
     [[ -n ${FNP_NET_ADDR:-} ]] || return 0
-    ip link set eth0 up && ip addr add "$FNP_NET_ADDR" dev eth0 ||
+    if ! ip link set eth0 up || ! ip addr add "$FNP_NET_ADDR" dev eth0; then
         setup_failed "cannot configure eth0 with $FNP_NET_ADDR"
+    fi
 }
 
 # Mount the --rw shares at their host paths over the read-only root.
