@@ -28,6 +28,18 @@ Error BlockStatusError(int status, const std::string& what) {
   return Fail(ErrorKind::kNvmeStatus, what + text, status);
 }
 
+// IOC_PR_READ_KEYS and IOC_PR_READ_RESERVATION came with Linux 6.19; older
+// kernels (5.10, 5.14, 6.1 of the distributions) answer ENOTTY, whose text
+// ("Inappropriate ioctl for device") tells an administrator nothing.
+Error ReadError(Error error) {
+  if (error.kind == ErrorKind::kUnsupported && error.code == ENOTTY) {
+    error.message +=
+        " (this kernel cannot read reservations through the block layer: that needs Linux 6.19;"
+        " use device_backend=passthrough or auto on NVMe namespaces)";
+  }
+  return error;
+}
+
 }  // namespace
 
 BlockPrDevice::BlockPrDevice(std::string name, FileDescriptor fd, IoctlFunction ioctl)
@@ -56,7 +68,7 @@ Result<void> BlockPrDevice::Call(unsigned long request, void* arg, Deadline dead
 Result<Capabilities> BlockPrDevice::Identify(Deadline deadline) {
   pr_read_reservation reservation{};
   if (auto r = Call(IOC_PR_READ_RESERVATION, &reservation, deadline, "read reservation"); !r) {
-    return r.error();
+    return ReadError(r.error());
   }
   Capabilities caps;
   caps.reservations = true;
@@ -116,7 +128,7 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
   for (;;) {
     read.num_keys = static_cast<__u32>(keys.size());
     read.keys_ptr = reinterpret_cast<__u64>(keys.data());
-    if (auto r = Call(IOC_PR_READ_KEYS, &read, deadline, "read keys"); !r) return r.error();
+    if (auto r = Call(IOC_PR_READ_KEYS, &read, deadline, "read keys"); !r) return ReadError(r.error());
     if (read.num_keys <= keys.size()) break;  // num_keys is the total: grow and retry
     if (read.num_keys > PR_KEYS_MAX) {
       return Fail(ErrorKind::kNvmeStatus, name_ + ": read keys: the device reports " + std::to_string(read.num_keys) +
@@ -127,7 +139,7 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
   }
   pr_read_reservation reservation{};
   if (auto r = Call(IOC_PR_READ_RESERVATION, &reservation, deadline, "read reservation"); !r) {
-    return r.error();
+    return ReadError(r.error());
   }
   if (reservation.type > 6) {
     return Fail(ErrorKind::kNvmeStatus,

@@ -1,20 +1,25 @@
 #!/bin/bash
-# fetch-kernel.sh - download and cache a Debian unstable kernel for the VM test bed.
+# fetch-kernel.sh - download and cache a Debian kernel for the VM test bed.
 #
-# Usage: fetch-kernel.sh [--refresh]
+# Usage: fetch-kernel.sh [--suite SUITE] [--refresh]
 #
 # Prints the kernel directory on stdout (last line), e.g.
 #   /var/cache/fence-nvme-pr/kernel/7.2.13+deb14-amd64
 # which holds: vmlinuz, lib/modules/<kver>/ (full module tree, depmod'ed),
-# kver (the kernel release) and packages (the .deb versions used).
+# kver (the kernel release), suite and packages (the .deb versions used).
 #
-# The kernel comes from Debian *unstable* because nvmet reservation support
-# needs Linux >= 6.13. It is fetched with a private apt configuration (own
-# sources, lists, cache and an empty dpkg status) so the machine's apt setup
-# is never touched: adding unstable to the system sources would upgrade libc.
+# SUITE is the Debian suite whose linux-image-amd64 is fetched; default
+# *unstable*, the test bed's own kernel, because nvmet reservation support
+# needs Linux >= 6.13. Older suites (bookworm: 6.1, bullseye: 5.10) give the
+# distribution kernels the compatibility tests boot as cluster nodes
+# (tests/compat). The link $CACHE/kernel/current names unstable's kernel,
+# $CACHE/kernel/SUITE any other suite's. The kernel is fetched with a
+# private apt configuration (own sources, lists, cache and an empty dpkg
+# status) so the machine's apt setup is never touched: adding unstable to
+# the system sources would upgrade libc.
 #
 # Once a kernel is cached, later runs use it without any network access.
-# --refresh checks the mirror for a newer kernel.
+# --refresh checks the mirror for a newer kernel of the suite.
 #
 # Environment:
 #   FENCE_NVME_PR_CACHE   cache root (default /var/cache/fence-nvme-pr)
@@ -32,16 +37,26 @@ readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
 
+SUITE=unstable
+
+# The cache link of the suite: "current" for unstable (the name every
+# caller of the test bed has used since before suites existed).
+suite_link() {
+    if [[ $SUITE == unstable ]]; then printf '%s\n' "$CACHE/kernel/current"
+    else printf '%s\n' "$CACHE/kernel/$SUITE"; fi
+}
+
 # Print the cached kernel dir if a complete one exists.
 cached_kernel() {
-    local dir="$CACHE/kernel/current"
+    local dir
+    dir=$(suite_link)
     [[ -f $dir/complete && -f $dir/vmlinuz ]] || return 1
     readlink -f "$dir"
 }
 
 # Print the URI of the main Debian archive from the machine's apt sources
 # (deb822 *.sources first, then one-line sources.list files). Security and
-# non-http(s) entries are skipped: they do not carry the unstable suite.
+# non-http(s) entries are skipped: they do not carry the wanted suite.
 find_mirror() {
     if [[ -n ${FENCE_NVME_PR_MIRROR:-} ]]; then
         printf '%s\n' "$FENCE_NVME_PR_MIRROR"
@@ -86,11 +101,11 @@ find_mirror() {
     return 1
 }
 
-# Write a private apt configuration under $1 that only knows unstable.
+# Write a private apt configuration under $1 that only knows $SUITE.
 write_apt_config() {
     local root=$1 mirror=$2
     mkdir -p "$root"/{etc/apt.conf.d,etc/preferences.d,etc/trusted.gpg.d,lists/partial,cache/archives/partial,state}
-    printf 'deb [signed-by=%s] %s unstable main\n' "$KEYRING" "$mirror" >"$root/etc/sources.list"
+    printf 'deb [signed-by=%s] %s %s main\n' "$KEYRING" "$mirror" "$SUITE" >"$root/etc/sources.list"
     # Check-Valid-Until is off because mirrors serving a frozen snapshot carry
     # an expired Release date; signatures are still checked with the keyring.
     cat >"$root/apt.conf" <<EOF
@@ -131,11 +146,12 @@ depends_of() {
 
 # Resolve linux-image-$FLAVOUR to the versioned packages holding the kernel
 # image, modules and module metadata (layout changed over time: 7.x splits
-# linux-image-X into linux-binary-X, linux-modules-X and linux-base-X).
+# linux-image-X into linux-binary-X, linux-modules-X and linux-base-X; up to
+# 6.x linux-image-X is all there is).
 resolve_packages() {
     local image dep
     image=$(depends_of "linux-image-$FLAVOUR" | grep -m1 '^linux-image-') ||
-        die "linux-image-$FLAVOUR not found in unstable on $MIRROR"
+        die "linux-image-$FLAVOUR not found in $SUITE on $MIRROR"
     printf '%s\n' "$image"
     for dep in $(depends_of "$image"); do
         case $dep in
@@ -177,12 +193,19 @@ unpack() {
 
 main() {
     local refresh=0
-    case ${1:-} in
-        --refresh) refresh=1 ;;
-        '') ;;
-        -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown argument: $1 (usage: fetch-kernel.sh [--refresh])" ;;
-    esac
+    while (($#)); do
+        case $1 in
+            --refresh) refresh=1; shift ;;
+            --suite) SUITE=${2:-}; shift 2 || die "--suite wants a Debian suite name" ;;
+            -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+            *) die "unknown argument: $1 (usage: fetch-kernel.sh [--suite SUITE] [--refresh])" ;;
+        esac
+    done
+    # The suite becomes a file name and an apt sources field.
+    [[ $SUITE =~ ^[a-z][a-z0-9-]*$ && $SUITE != current ]] || die "bad suite name '$SUITE'"
+    readonly SUITE
+    local link
+    link=$(suite_link)
     if ((!refresh)) && cached_kernel; then return 0; fi
 
     command -v apt-get >/dev/null || die "apt-get not found"
@@ -202,27 +225,29 @@ main() {
     write_apt_config "$APT_ROOT" "$MIRROR"
 
     local logf=$CACHE/fetch.log start=$SECONDS
-    log "updating package lists for unstable from $MIRROR"
+    log "updating package lists for $SUITE from $MIRROR"
     # apt-get update can exit 0 with a failed index: check the index too.
     if ! papt apt-get -q update >"$logf" 2>&1 ||
         ! papt apt-cache show "linux-image-$FLAVOUR" >/dev/null 2>&1; then
-        die "apt-get update for Debian unstable from $MIRROR failed: $(apt_error "$logf") (log: $logf)"
+        die "apt-get update for Debian $SUITE from $MIRROR failed: $(apt_error "$logf") (log: $logf)"
     fi
 
     local -a pkgs
     local p
     mapfile -t pkgs < <(resolve_packages)
-    ((${#pkgs[@]} > 1)) || die "could not resolve the packages of linux-image-$FLAVOUR"
+    # One package up to 6.x (linux-image-X holds image and modules), several
+    # from 7.x; unpack checks that a vmlinuz and a module tree came out.
+    ((${#pkgs[@]} >= 1)) || die "could not resolve the packages of linux-image-$FLAVOUR"
 
     # --refresh: nothing to download if the current kernel has these versions.
     local wanted
     wanted=$(for p in "${pkgs[@]}"; do
         printf '%s %s\n' "$p" "$(papt apt-cache show --no-all-versions "$p" | sed -n 's/^Version: //p')"
     done | sort)
-    if [[ -f $CACHE/kernel/current/packages && $wanted == "$(sort "$CACHE/kernel/current/packages")" ]]; then
+    if [[ -f $link/packages && $wanted == "$(sort "$link/packages")" ]]; then
         log "cached kernel is up to date"
         rm -rf "$APT_ROOT"
-        readlink -f "$CACHE/kernel/current"
+        readlink -f "$link"
         return 0
     fi
 
@@ -242,6 +267,7 @@ main() {
         # shellcheck disable=SC2016 # dpkg-deb format fields, not shell
         dpkg-deb -W --showformat='${Package} ${Version}\n' "$deb"
     done | sort >"$tmp/k/packages"
+    printf '%s\n' "$SUITE" >"$tmp/k/suite"
     rm -rf "$tmp/debs"
 
     local kver dest
@@ -254,10 +280,10 @@ main() {
         date -u +%FT%TZ >"$tmp/k/complete"
         mv "$tmp/k" "$dest"
     fi
-    ln -sfn "$kver" "$CACHE/kernel/current"
+    ln -sfn "$kver" "$link"
     rm -rf "$APT_ROOT"   # ~150 MB of indexes; --refresh fetches them again
-    log "kernel $kver ready in $((SECONDS - start)) s"
-    readlink -f "$CACHE/kernel/current"
+    log "kernel $kver ($SUITE) ready in $((SECONDS - start)) s"
+    readlink -f "$link"
 }
 
 main "$@"

@@ -22,6 +22,19 @@
 #                     stdin); Ctrl-A X quits QEMU
 #   --keep            keep the run directory (path printed on stderr)
 #
+# Other kernels and a network (the compatibility tests, tests/compat):
+#   --kernel-suite SUITE  boot the kernel of Debian SUITE (fetch-kernel.sh
+#                     --suite SUITE) instead of unstable's; the userland is
+#                     the host's either way
+#   --multipath Y|N|default  nvme_core.multipath (default N); "default"
+#                     leaves it to the kernel (Y in Debian's kernels)
+#   --netdev SPEC     a virtio-net NIC on QEMU network backend SPEC, e.g.
+#                     stream,server=on,addr.type=unix,addr.path=/tmp/x.sock
+#                     (or server=off to connect); only loopback or unix
+#                     sockets: nothing may leave the machine
+#   --net-addr A/P    IPv4 address of that NIC in the guest (eth0)
+#   --append TEXT     extra kernel command line
+#
 # Exit status: COMMAND's exit status; 124 on timeout; 125 when the VM
 # itself failed (QEMU or kernel unavailable, kernel panic, guest setup
 # failure, no status reported, the guest not booting: see watch_boot).
@@ -50,6 +63,7 @@ readonly CACHE=${FENCE_NVME_PR_CACHE:-/var/cache/fence-nvme-pr}
 readonly TCG_LIFE_LIMIT=60 TCG_READY_LIMIT=240 KVM_LIFE_LIMIT=15 KVM_READY_LIMIT=60
 
 TIMEOUT=300 MEM=2048 SMP=2 LOG_COPY='' VERBOSE=0 INTERACTIVE=0 KEEP=0
+KERNEL_SUITE=unstable MULTIPATH=N NETDEV='' NET_ADDR='' EXTRA_APPEND=''
 RW_DIRS=() GUEST_ENV=() CMD=()
 RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0 BOOT_FAIL='' KVM_FAIL=''
 
@@ -71,6 +85,8 @@ parse_args() {
             --verbose) VERBOSE=1; shift ;;
             --interactive) INTERACTIVE=1; shift ;;
             --keep) KEEP=1; shift ;;
+            --kernel-suite|--multipath|--netdev|--net-addr|--append)
+                parse_compat_option "$1" "${2-}"; shift 2 ;;
             -h|--help) usage; exit 0 ;;
             --) shift; CMD=("$@"); break ;;
             *) die "unknown option $1 (see --help)" ;;
@@ -78,6 +94,48 @@ parse_args() {
     done
     ((${#CMD[@]})) || die "no command given (usage: run-vm.sh [OPTIONS] -- COMMAND [ARGS...])"
     [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || die "--timeout wants a positive number of seconds"
+}
+
+# The options of the compatibility tests (other kernels, a network).
+parse_compat_option() {
+    local opt=$1 value=$2
+    case $opt in
+        --kernel-suite)
+            [[ $value =~ ^[a-z][a-z0-9-]*$ ]] || die "--kernel-suite wants a Debian suite name"
+            KERNEL_SUITE=$value ;;
+        --multipath)
+            [[ $value == @(Y|N|default) ]] || die "--multipath wants Y, N or default"
+            MULTIPATH=$value ;;
+        --netdev)
+            # Only sockets on this machine: a unix socket or the loopback address.
+            [[ $value == @(stream|socket),* ]] || die "--netdev wants a stream or socket backend"
+            [[ $value == *addr.type=unix* || $value == *127.0.0.1* ]] ||
+                die "--netdev: only unix sockets or 127.0.0.1 (nothing may leave the machine)"
+            NETDEV=$value ;;
+        --net-addr)
+            [[ $value =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$ ]] || die "--net-addr wants ADDR/PREFIX"
+            NET_ADDR=$value ;;
+        --append) EXTRA_APPEND=$value ;;
+    esac
+}
+
+# The kernel command line: the console, and nvme_core.multipath unless the
+# kernel's default is wanted.
+kernel_cmdline() {
+    local loglevel=$1 line
+    line="console=ttyS0 loglevel=$loglevel panic=-1 mitigations=off 8250.nr_uarts=1"
+    [[ $MULTIPATH == default ]] || line+=" nvme_core.multipath=$MULTIPATH"
+    [[ -z $EXTRA_APPEND ]] || line+=" $EXTRA_APPEND"
+    printf '%s\n' "$line"
+}
+
+# Append the NIC of --netdev to QEMU_ARGS.
+add_net_args() {
+    [[ -n $NETDEV ]] || return 0
+    # A MAC per run directory keeps two linked guests apart.
+    local mac
+    mac=$(printf '52:54:00:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+    QEMU_ARGS+=(-netdev "$NETDEV,id=fnpnet0" -device "virtio-net-pci,netdev=fnpnet0,mac=$mac")
 }
 
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -106,6 +164,7 @@ write_run_dir() {
         printf 'FNP_INTERACTIVE=%q\nFNP_TERM=%q\n' "$INTERACTIVE" "$( ((INTERACTIVE)) && echo "${TERM:-vt100}" || echo dumb)"
         printf 'FNP_RW_DIRS=(%s)\n' "$(quote_words "${RW_DIRS[@]}")"
         printf 'FNP_ENV=(%s)\n' "$(quote_words "${GUEST_ENV[@]}")"
+        printf 'FNP_MULTIPATH=%q\nFNP_NET_ADDR=%q\n' "$MULTIPATH" "$NET_ADDR"
     } >"$RUN_DIR/config"
     {
         printf 'cd -- %q 2>/dev/null || { echo "run-vm: cwd %q not in the guest, using /"; cd /; }\n' "$PWD" "$PWD"
@@ -142,7 +201,7 @@ build_qemu_args() {
         -accel "$accel" -cpu max -m "$MEM" -smp "$SMP"
         -display none -monitor none -no-reboot -nic none
         -kernel "$kdir/vmlinuz" -initrd "$initrd"
-        -append "console=ttyS0 loglevel=$loglevel panic=-1 nvme_core.multipath=N mitigations=off 8250.nr_uarts=1"
+        -append "$(kernel_cmdline "$loglevel")"
         -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
         -virtfs "local,path=$RUN_DIR,mount_tag=fnprun,security_model=none,multidevs=remap"
     )
@@ -274,7 +333,7 @@ main() {
     command -v "$QEMU" >/dev/null || die "$QEMU not found (install qemu-system-x86)"
     START=$SECONDS
     local kdir initrd
-    kdir=$("$HERE/fetch-kernel.sh") || die "no VM kernel: fetch-kernel.sh failed"
+    kdir=$("$HERE/fetch-kernel.sh" --suite "$KERNEL_SUITE") || die "no VM kernel: fetch-kernel.sh failed"
     initrd=$("$HERE/build-initramfs.sh" "$kdir") || die "build-initramfs.sh failed"
     trap cleanup EXIT
     trap 'exit 125' INT TERM
@@ -283,6 +342,7 @@ main() {
     accel_choose "$kdir" "$initrd"
     note "accelerator: $ACCEL - $ACCEL_WHY"
     build_qemu_args "$kdir" "$initrd"
+    add_net_args
     run_qemu
     # KVM failed before the command started: in auto mode, remember that and
     # boot once more under TCG.

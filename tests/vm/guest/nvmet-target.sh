@@ -5,10 +5,14 @@
 #
 # Usage:
 #   nvmet-target.sh [setup] --hosts H --namespaces N [--size-mb S] [--nqn NQN]
+#                   [--tcp ADDR:PORT]
 #       Create namespaces 1..N (S MiB files on tmpfs, default 64, with
 #       resv_enable=1), export them on a loop port and connect host1..hostH,
 #       each with its own hostnqn/hostid (so each is a distinct registrant).
-#       Prints the map (see below). Fails if a target is already set up.
+#       --tcp also exports them on an NVMe/TCP port (IPv4 ADDR, PORT) for
+#       hosts in other VMs (tests/compat); hostI's identity there is
+#       host_id/host_nqn I, as over loop. Prints the map (see below). Fails
+#       if a target is already set up.
 #   nvmet-target.sh map                  print the map
 #   nvmet-target.sh dev HOST NS          print HOST's device for namespace NS
 #   nvmet-target.sh ns-disable NS        enable=0: hosts lose the namespace
@@ -20,6 +24,8 @@
 #                                        hostid: a node cloned from OTHER's image
 #                                        (one NVMe host to the target)
 #   nvmet-target.sh teardown             disconnect all and remove the target
+#   nvmet-target.sh identity HOST        print "HOSTNQN HOSTID" of HOST (hostI),
+#                                        needs no target: for hosts in other VMs
 #
 # State (directory $NVMET_STATE, default /run/nvmet):
 #   map    "HOST NS DEVICE" per connected host and namespace, e.g.
@@ -85,6 +91,21 @@ create_target() {
     mkdir "$NVMET_PORT"
     echo loop >"$NVMET_PORT/addr_trtype"
     ln -s "$NVMET_SUBSYS" "$NVMET_PORT/subsystems/$NVMET_NQN"
+    [[ -z $NVMET_TCP ]] || create_tcp_port
+}
+
+# The NVMe/TCP port of --tcp ADDR:PORT, next to the loop port.
+create_tcp_port() {
+    local port=${NVMET_PORT##*/}
+    NVMET_TCP_PORT=$CFS/ports/$((port + 1))
+    [[ ! -e $NVMET_TCP_PORT ]] || die "port $NVMET_TCP_PORT exists already"
+    mkdir "$NVMET_TCP_PORT"
+    echo tcp >"$NVMET_TCP_PORT/addr_trtype"
+    echo ipv4 >"$NVMET_TCP_PORT/addr_adrfam"
+    echo "${NVMET_TCP%:*}" >"$NVMET_TCP_PORT/addr_traddr"
+    echo "${NVMET_TCP##*:}" >"$NVMET_TCP_PORT/addr_trsvcid"
+    ln -s "$NVMET_SUBSYS" "$NVMET_TCP_PORT/subsystems/$NVMET_NQN" ||
+        die "cannot export the subsystem on tcp $NVMET_TCP (nvmet-tcp loaded?)"
 }
 
 # Connect host $1 (index); print the controller name (nvmeX). Writing the
@@ -169,8 +190,10 @@ host_ctrl() { awk -v h="$1" '$1 == h { print $4 }' "$STATE/hosts"; }
 
 cmd_setup() {
     local hosts='' namespaces='' size=64 nqn=$DEFAULT_NQN i ctrl
+    NVMET_TCP='' NVMET_TCP_PORT=''
     while (($#)); do
         case $1 in
+            --tcp) NVMET_TCP=${2:-}; shift 2 ;;
             --hosts) hosts=${2:-}; shift 2 ;;
             --namespaces) namespaces=${2:-}; shift 2 ;;
             --size-mb) size=${2:-}; shift 2 ;;
@@ -181,6 +204,7 @@ cmd_setup() {
     [[ $hosts =~ ^[1-9][0-9]*$ ]] || usage_error "--hosts wants a positive number"
     [[ $namespaces =~ ^[1-9][0-9]*$ ]] || usage_error "--namespaces wants a positive number"
     [[ $size =~ ^[1-9][0-9]*$ ]] || usage_error "--size-mb wants a positive number"
+    [[ -z $NVMET_TCP || $NVMET_TCP =~ ^[0-9]+(\.[0-9]+){3}:[0-9]+$ ]] || usage_error "--tcp wants IPV4:PORT"
     [[ ! -e $STATE/env ]] || die "a target is already set up in $STATE (teardown first)"
     mkdir -p "$STATE"
     NVMET_NQN=$nqn NVMET_HOSTS=$hosts NVMET_NAMESPACES=$namespaces NVMET_SIZE_MB=$size
@@ -196,7 +220,8 @@ cmd_setup() {
     done
     {
         printf 'NVMET_%s=%q\n' NQN "$NVMET_NQN" SUBSYS "$NVMET_SUBSYS" PORT "$NVMET_PORT" \
-            HOSTS "$NVMET_HOSTS" NAMESPACES "$NVMET_NAMESPACES" SIZE_MB "$NVMET_SIZE_MB" STATE "$STATE"
+            HOSTS "$NVMET_HOSTS" NAMESPACES "$NVMET_NAMESPACES" SIZE_MB "$NVMET_SIZE_MB" STATE "$STATE" \
+            TCP "$NVMET_TCP" TCP_PORT "$NVMET_TCP_PORT"
     } >"$STATE/env"
     write_map
     cat "$STATE/map"
@@ -271,6 +296,10 @@ cmd_teardown() {
     done <"$STATE/hosts"
     rm -f "$NVMET_PORT/subsystems/$NVMET_NQN"
     rmdir "$NVMET_PORT" 2>/dev/null || true
+    if [[ -n ${NVMET_TCP_PORT:-} ]]; then
+        rm -f "$NVMET_TCP_PORT/subsystems/$NVMET_NQN"
+        rmdir "$NVMET_TCP_PORT" 2>/dev/null || true
+    fi
     for ((ns = 1; ns <= NVMET_NAMESPACES; ns++)); do
         [[ -d $NVMET_SUBSYS/namespaces/$ns ]] || continue
         echo 0 >"$NVMET_SUBSYS/namespaces/$ns/enable"
@@ -287,6 +316,10 @@ main() {
         --*) cmd_setup "$@"; return ;;
         setup) shift; cmd_setup "$@"; return ;;
         teardown) cmd_teardown; return ;;
+        identity)
+            [[ ${2:-} =~ ^host([1-9][0-9]*)$ ]] || usage_error "usage: identity hostI"
+            printf '%s %s\n' "$(host_nqn "${BASH_REMATCH[1]}")" "$(host_id "${BASH_REMATCH[1]}")"
+            return ;;
         '') usage_error "no command" ;;
     esac
     shift

@@ -43,11 +43,38 @@ setup_modules() {
     # (read-only at run time) comes from the kernel command line, which kmod
     # applies; it gives each connection its own /dev/nvmeXnY, i.e. one view
     # of the shared namespace per simulated host.
-    modprobe -a configfs nvme-core nvme-fabrics nvmet nvme-loop ||
-        setup_failed "cannot load configfs and the NVMe modules"
-    [[ $(</sys/module/nvme_core/parameters/multipath) == N ]] ||
-        setup_failed "nvme_core multipath is not off"
+    # With a network (--net-addr) also the NIC and both ends of NVMe/TCP.
+    # Debian's bookworm and bullseye kernels (tests/compat's nodes) have no
+    # nvme-loop: there the target modules are left out, those kernels are
+    # only initiators (their nvmet has no reservations either).
+    local -a modules=(configfs nvme-core nvme-fabrics)
+    local -a loop=("/lib/modules/$FNP_KVER"/kernel/drivers/nvme/target/nvme-loop.ko*)
+    [[ -e ${loop[0]} ]] && modules+=(nvmet nvme-loop)
+    [[ -z ${FNP_NET_ADDR:-} ]] || modules+=(virtio_net nvme-tcp)
+    [[ -z ${FNP_NET_ADDR:-} || ! -e ${loop[0]} ]] || modules+=(nvmet-tcp)
+    modprobe -a "${modules[@]}" || setup_failed "cannot load configfs and the NVMe modules"
+    check_multipath
     mount -t configfs configfs /sys/kernel/config || setup_failed "cannot mount configfs"
+}
+
+# nvme_core.multipath as run-vm.sh --multipath asked (N unless told);
+# "default" is whatever the kernel chose, reported for the log.
+check_multipath() {
+    local want=${FNP_MULTIPATH:-N} got
+    got=$(</sys/module/nvme_core/parameters/multipath)
+    if [[ $want == default ]]; then
+        echo "fnp-stage2: nvme_core.multipath=$got (the kernel's default)"
+    elif [[ $got != "$want" ]]; then
+        setup_failed "nvme_core multipath is $got, not $want"
+    fi
+}
+
+# The NIC of run-vm.sh --netdev/--net-addr: eth0 (no udev renames it).
+setup_network() {
+    [[ -n ${FNP_NET_ADDR:-} ]] || return 0
+    if ! ip link set eth0 up || ! ip addr add "$FNP_NET_ADDR" dev eth0; then
+        setup_failed "cannot configure eth0 with $FNP_NET_ADDR"
+    fi
 }
 
 # Mount the --rw shares at their host paths over the read-only root.
@@ -67,6 +94,7 @@ main() {
     echo fnp-vm >/proc/sys/kernel/hostname
     ip link set lo up 2>/dev/null
     setup_modules
+    setup_network
     setup_shares
     read -r up _ </proc/uptime
     echo "fnp-stage2: guest ready after $up s of uptime"
