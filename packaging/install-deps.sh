@@ -15,7 +15,10 @@ test_packages=(
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd nvme-cli util-linux
   pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
   fence-agents sg3-utils time valgrind gnuplot-nox
+  crmsh debootstrap
 )
+# crmsh: the README's crm commands and a cluster scenario configured with it;
+# debootstrap: the Debian 13 userland of the compatibility tests (tests/compat).
 
 wanted=("${build_packages[@]}")
 [[ "${1:-test}" == test ]] && wanted+=("${test_packages[@]}")

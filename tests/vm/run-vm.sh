@@ -13,6 +13,11 @@
 # Options:
 #   --timeout SEC     power the VM off after SEC seconds (default 300)
 #   --rw DIR          share host DIR read-write at the same path (repeatable)
+#   --ro DIR          share host DIR read-only at the same path (repeatable)
+#   --root DIR        the guest's root is DIR (e.g. a Debian 13 userland from
+#                     fetch-root.sh) instead of the host's /; the repository
+#                     of this script and the kernel directory are shared in
+#                     read-only at their host paths, more with --ro
 #   --env NAME=VALUE  add to COMMAND's environment (repeatable)
 #   --mem MB          guest memory (default 2048)
 #   --smp N           guest CPUs (default 2)
@@ -51,6 +56,7 @@ readonly TCG_LIFE_LIMIT=60 TCG_READY_LIMIT=240 KVM_LIFE_LIMIT=15 KVM_READY_LIMIT
 
 TIMEOUT=300 MEM=2048 SMP=2 LOG_COPY='' VERBOSE=0 INTERACTIVE=0 KEEP=0
 RW_DIRS=() GUEST_ENV=() CMD=()
+ROOT_DIR=/ RO_DIRS=()
 RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0 BOOT_FAIL='' KVM_FAIL=''
 
 die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 125; }
@@ -64,6 +70,11 @@ parse_args() {
         case $1 in
             --timeout) TIMEOUT=${2:?}; shift 2 ;;
             --rw) RW_DIRS+=("$(cd "${2:?}" && pwd -P)") || die "--rw: no such directory: $2"; shift 2 ;;
+            --ro) RO_DIRS+=("$(cd "${2:?}" && pwd -P)") || die "--ro: no such directory: $2"; shift 2 ;;
+            --root)
+                ROOT_DIR=$(cd "${2:?}" && pwd -P) || die "--root: no such directory: $2"
+                [[ -x $ROOT_DIR/bin/bash ]] || die "--root: $ROOT_DIR has no /bin/bash"
+                shift 2 ;;
             --env) [[ ${2:-} == [A-Za-z_]*=* ]] || die "--env wants NAME=VALUE"; GUEST_ENV+=("$2"); shift 2 ;;
             --mem) MEM=${2:?}; shift 2 ;;
             --smp) SMP=${2:?}; shift 2 ;;
@@ -113,6 +124,22 @@ write_run_dir() {
     } >"$RUN_DIR/cmd"
 }
 
+# The read-only shares (--ro; with --root also this repository and the
+# kernel directory $1), without one inside another, listed for
+# initramfs-init.sh in the run directory's ro-shares ("TAG PATH" lines).
+write_ro_shares() {
+    local d i
+    local -a all=("${RO_DIRS[@]}")
+    [[ $ROOT_DIR == / ]] || all+=("$(cd "$HERE/../.." && pwd -P)" "$(cd "$1" && pwd -P)")
+    RO_DIRS=()
+    while read -r d; do
+        [[ -n $d ]] || continue
+        for i in "${RO_DIRS[@]}"; do [[ $d == "$i" || $d == "$i"/* ]] && continue 2; done
+        RO_DIRS+=("$d")
+    done < <(printf '%s\n' "${all[@]}" | sort -u)
+    for i in "${!RO_DIRS[@]}"; do printf 'fnpro%d %s\n' "$i" "${RO_DIRS[i]}"; done >"$RUN_DIR/ro-shares"
+}
+
 # Fill the QEMU_ARGS array.
 build_qemu_args() {
     local kdir=$1 initrd=$2 loglevel=4 i
@@ -143,11 +170,14 @@ build_qemu_args() {
         -display none -monitor none -no-reboot -nic none
         -kernel "$kdir/vmlinuz" -initrd "$initrd"
         -append "console=ttyS0 loglevel=$loglevel panic=-1 nvme_core.multipath=N mitigations=off 8250.nr_uarts=1"
-        -virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap
+        -virtfs "local,path=$ROOT_DIR,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
         -virtfs "local,path=$RUN_DIR,mount_tag=fnprun,security_model=none,multidevs=remap"
     )
     for i in "${!RW_DIRS[@]}"; do
         QEMU_ARGS+=(-virtfs "local,path=${RW_DIRS[i]},mount_tag=fnprw$i,security_model=none,multidevs=remap")
+    done
+    for i in "${!RO_DIRS[@]}"; do
+        QEMU_ARGS+=(-virtfs "local,path=${RO_DIRS[i]},mount_tag=fnpro$i,security_model=none,readonly=on,multidevs=remap")
     done
     if ((INTERACTIVE)); then
         QEMU_ARGS+=(-serial mon:stdio)
@@ -280,6 +310,7 @@ main() {
     trap 'exit 125' INT TERM
     RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fnp-vm.XXXXXX")
     write_run_dir "$kdir"
+    write_ro_shares "$kdir"
     accel_choose "$kdir" "$initrd"
     note "accelerator: $ACCEL - $ACCEL_WHY"
     build_qemu_args "$kdir" "$initrd"
