@@ -118,10 +118,10 @@ fi
 
 # 5
 run "a silent guest under KVM" FENCE_NVME_PR_ACCEL=kvm FNP_FAKE_QEMU_MODE=silent
-if [[ $RC == 125 ]] && ((DUR < 30)) && grep -q '^run-vm: ERROR: the VM did not boot under kvm: no sign of life' <<<"$ERR"; then
+if [[ $RC == 125 ]] && ((DUR < 45)) && grep -q '^run-vm: ERROR: the VM did not boot under kvm: no sign of life' <<<"$ERR"; then
     pass "5. a silent guest under KVM: exit 125 after $DUR s"
 else
-    fail "5. a silent guest under KVM: want exit 125 within 30 s, 'no sign of life'"
+    fail "5. a silent guest under KVM: want exit 125 within 45 s, 'no sign of life'"
 fi
 run "a silent guest under TCG" FENCE_NVME_PR_ACCEL=tcg FNP_FAKE_QEMU_MODE=silent
 if [[ $RC == 125 ]] && ((DUR < 135)) && grep -q '^run-vm: ERROR: the VM did not boot under tcg: no sign of life' <<<"$ERR"; then
