@@ -172,30 +172,6 @@ pcs_f() {
     pcs -f "$file" "$@"
 }
 
-# crm_f FILE ARGS...: crmsh on the CIB in FILE (CIB_file, which crmsh passes
-# to Pacemaker's tools), echoing the command. crmsh commits each command at
-# once and refuses one that leaves the CIB invalid for crm_verify, e.g.
-# resources without any STONITH device: build on the fencing CIB
-# (cib_begin_from).
-crm_f() {
-    local file=$1 out rc=0
-    shift
-    echo "  crm $*"
-    out=$(CIB_file=$file crm "$@" 2>&1) || rc=$?
-    # crm_verify's warning about a CIB without nodes is noise here.
-    grep -v 'lack of quorum' <<<"$out" | sed '/^$/d'
-    return "$rc"
-}
-
-# crm_alerts FILE: pcs_alerts, in crmsh.
-crm_alerts() {
-    crm_f "$1" configure alert events /usr/local/bin/fnp-alert-log meta timestamp-format=%s.%06N to "$ALERTS"
-}
-
-# cib_begin_from BASE FILE: FILE starts as a copy of the CIB in BASE (its
-# patch then holds only what is added to it).
-cib_begin_from() { cp "$1" "$2" && cp "$2" "$2.orig"; }
-
 # ---------------------------------------------------------------- guest side
 
 declare -A NODE_PID=()

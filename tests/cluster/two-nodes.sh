@@ -10,19 +10,12 @@
 #   3. split brain: the link between the nodes is cut; both try to fence;
 #      exactly one keeps the disk, the other cannot write.
 # Usage: two-nodes.sh FENCE_AGENT RESOURCE_AGENT (on the host: boots the VM)
-# FNP_CLUSTER_SHELL=crmsh configures Pacemaker with crmsh instead of pcs
-# (host_config_crmsh); FNP_CLUSTER_USERLAND: see lib.sh.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
 
 host_config() {
     local dir=$1
-    case ${FNP_CLUSTER_SHELL:-pcs} in
-        pcs) ;;
-        crmsh) host_config_crmsh "$dir"; return ;;
-        *) echo "FNP_CLUSTER_SHELL must be pcs or crmsh, not '$FNP_CLUSTER_SHELL'"; return 1 ;;
-    esac
     cluster_corosync_conf "$dir" 2 || return 1
     echo "fencing (pcs -f, pushed to the live cluster as pcs cluster cib-push does):"
     cib_begin fencing.xml &&
@@ -39,30 +32,6 @@ host_config() {
         pcs_f service.xml constraint colocation add app with disk score=INFINITY &&
         pcs_f service.xml constraint order disk then app &&
         pcs_f service.xml constraint location disk prefers node1=50 &&
-        cib_patch service.xml service.patch
-}
-
-# The same configuration with crmsh, as on SUSE Linux Enterprise. Only
-# corosync.conf comes from pcs: crmsh writes it in its bootstrap (crm
-# cluster init), which needs ssh and systemd on every node.
-host_config_crmsh() {
-    local dir=$1
-    cluster_corosync_conf "$dir" 2 || return 1
-    echo "fencing (crmsh on a CIB file, pushed to the live cluster as a diff):"
-    cib_begin fencing.xml &&
-        crm_alerts fencing.xml &&
-        crm_f fencing.xml configure primitive nvme-fence stonith:fence_nvme_pr \
-            params devices=/dev/data-disk "pcmk_host_map=node1:0x1;node2:0x2" meta provides=unfencing &&
-        cib_patch fencing.xml fencing.patch || return 1
-    echo "the service:"
-    cib_begin_from fencing.xml service.xml &&
-        crm_f service.xml configure rsc_defaults resource-stickiness=100 &&
-        crm_f service.xml configure primitive disk ocf:nvmepr:nvme_persist params devices=/dev/data-disk2 \
-            op monitor interval=10s timeout=20s on-fail=fence &&
-        crm_f service.xml configure primitive app ocf:fnptest:journal params "devices=/dev/data-disk /dev/data-disk2" &&
-        crm_f service.xml configure colocation app-with-disk inf: app disk &&
-        crm_f service.xml configure order disk-then-app Mandatory: disk app &&
-        crm_f service.xml configure location disk-prefers-node1 disk 50: node1 &&
         cib_patch service.xml service.patch
 }
 
