@@ -6,7 +6,11 @@ XmlWriter::XmlWriter() : buffer_(xmlBufferCreate(), xmlBufferFree) {
   writer_ = xmlNewTextWriterMemory(buffer_.get(), 0);
   xmlTextWriterSetIndent(writer_, 1);
   xmlTextWriterSetIndentString(writer_, BAD_CAST "  ");
-  xmlTextWriterStartDocument(writer_, "1.0", "UTF-8", nullptr);
+  // No encoding declaration (UTF-8 is XML's default anyway): crmsh 4.4
+  // (Debian 12) parses agent metadata from a Python str with lxml, which
+  // refuses any string that declares an encoding ("Cannot parse meta-data
+  // XML"), so `crm configure primitive ... ocf:nvmepr:nvme_persist` failed.
+  xmlTextWriterStartDocument(writer_, "1.0", nullptr, nullptr);
 }
 
 XmlWriter::~XmlWriter() {

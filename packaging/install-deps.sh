@@ -17,7 +17,10 @@ test_packages=(
   pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
   fence-agents sg3-utils time valgrind gnuplot-nox
   clang devscripts
+  crmsh debootstrap
 )
+# crmsh: the README's crm commands and a cluster scenario configured with it;
+# debootstrap: the Debian 13 userland of the compatibility tests (tests/compat).
 
 wanted=("${build_packages[@]}")
 [[ "${1:-test}" == test ]] && wanted+=("${test_packages[@]}")

@@ -57,8 +57,15 @@ secs() { local d=$(($2 - $1)); ((d < 0)) && d=0; printf '%d.%03d' $((d / 1000000
 # write the configuration into a fresh directory (the script's host_config
 # function, run by cluster_host_config in a private mount namespace), boot
 # the VM and run SCRIPT in it; exit with its status. In the VM: return.
+#
+# FNP_CLUSTER_USERLAND=SUITE (e.g. trixie: Pacemaker 3, pcs 0.12) runs the
+# cluster on another Debian suite's userland (tests/vm/fetch-root.sh): the
+# configuration is written with that suite's tools (tests/vm/in-root.sh, a
+# chroot on the host) and the VM boots with it as its root (run-vm.sh
+# --root). Default: the host's own (Debian 12: Pacemaker 2.1, pcs 0.11).
 cluster_enter_vm() {
-    local script=$1 timeout=$2 agent=$3 ra=$4 mem=${5:-2048} cfg rc=0
+    local script=$1 timeout=$2 agent=$3 ra=$4 mem=${5:-2048} cfg rc=0 root='' d
+    local -a vm_opts=() host_cmd=(unshare --mount --propagation private --)
     if [[ ${FNP_VM:-} == 1 ]]; then
         FENCE_AGENT=$agent RESOURCE_AGENT=$ra
         CFG=${FNP_CLUSTER_CFG:?}
@@ -71,9 +78,21 @@ cluster_enter_vm() {
     cfg=$(mktemp -d /tmp/fnp-cluster-cfg.XXXXXX) || exit 1
     # shellcheck disable=SC2064 # expand now
     trap "rm -rf '$cfg'" EXIT
-    unshare --mount --propagation private -- "$script" --host-config "$cfg" "$agent" "$ra" ||
+    if [[ -n ${FNP_CLUSTER_USERLAND:-} ]]; then
+        root=$("$VM_DIR/fetch-root.sh" --suite "$FNP_CLUSTER_USERLAND") ||
+            { echo "FAIL: no Debian $FNP_CLUSTER_USERLAND userland (fetch-root.sh)"; exit 1; }
+        echo "userland: Debian $FNP_CLUSTER_USERLAND ($(grep -E '^(pacemaker|pcs|corosync|crmsh) ' "$root/fnp-packages" | paste -sd' ' | sed 's/ \([^ ]*\) / \1, /g'))"
+        host_cmd=("$VM_DIR/in-root.sh" "$root")
+        vm_opts=(--root "$root")
+        for d in "$cfg" "$(cd "$CLUSTER_TESTS/../.." && pwd -P)" "${agent%/*}" "${ra%/*}"; do
+            host_cmd+=(--bind "$d")
+            vm_opts+=(--ro "$d")
+        done
+        host_cmd+=(--)
+    fi
+    "${host_cmd[@]}" "$script" --host-config "$cfg" "$agent" "$ra" ||
         { echo "FAIL: writing the cluster configuration on the host failed"; exit 1; }
-    "$VM_DIR/run-vm.sh" --timeout "$timeout" --mem "$mem" --env "FNP_CLUSTER_CFG=$cfg" \
+    "$VM_DIR/run-vm.sh" "${vm_opts[@]}" --timeout "$timeout" --mem "$mem" --env "FNP_CLUSTER_CFG=$cfg" \
         --env "FNP_CLUSTER_DEMO=${FNP_CLUSTER_DEMO:-0}" -- "$script" "$agent" "$ra" || rc=$?
     exit "$rc"
 }

@@ -28,7 +28,7 @@ host_config() {
         pcs_f service.xml resource create disk ocf:nvmepr:nvme_persist devices=/dev/data-disk2 \
             op monitor interval=10s timeout=20s on-fail=fence &&
         pcs_f service.xml resource create app ocf:fnptest:journal "devices=/dev/data-disk /dev/data-disk2" &&
-        pcs_f service.xml constraint colocation add app with disk INFINITY &&
+        pcs_f service.xml constraint colocation add app with disk score=INFINITY &&
         pcs_f service.xml constraint order disk then app &&
         pcs_f service.xml constraint location disk prefers node1=50 &&
         cib_patch service.xml service.patch

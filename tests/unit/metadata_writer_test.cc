@@ -71,7 +71,8 @@ TEST_F(MetadataTest, RootNamesTheAgentWithShortdesc) {
   EXPECT_EQ(Name(root_), "resource-agent");
   EXPECT_EQ(Attr(root_, "name"), "fence_nvme_pr");
   EXPECT_EQ(Attr(root_, "shortdesc"), FenceAgentSpec().shortdesc);
-  EXPECT_EQ(xml_.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 0), 0u);
+  // No encoding declaration: crmsh 4.4 cannot parse metadata that has one.
+  EXPECT_EQ(xml_.rfind("<?xml version=\"1.0\"?>\n", 0), 0u);
 }
 
 TEST_F(MetadataTest, ChildrenComeInFenceAgentsOrder) {

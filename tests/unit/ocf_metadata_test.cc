@@ -42,7 +42,8 @@ std::vector<xmlNodePtr> Children(xmlNodePtr node, const char* name = nullptr) {
 
 TEST(OcfMetadataTest, StartsWithTheDoctypeOcfTesterWants) {
   const std::string xml = OcfMetadata(ResourceAgentSpec());
-  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
+  // No encoding declaration: crmsh 4.4 cannot parse metadata that has one.
+  EXPECT_EQ(xml.rfind("<?xml version=\"1.0\"?>\n<!DOCTYPE resource-agent SYSTEM \"ra-api-1.dtd\">\n"
                       "<resource-agent name=\"nvme_persist\"",
                       0),
             0u)

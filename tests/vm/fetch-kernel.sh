@@ -33,6 +33,8 @@ readonly PROG=fetch-kernel
 readonly CACHE=${FENCE_NVME_PR_CACHE:-/var/cache/fence-nvme-pr}
 readonly FLAVOUR=${FENCE_NVME_PR_FLAVOUR:-amd64}
 readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+# shellcheck source=apt-mirror.sh
+source "$(dirname "${BASH_SOURCE[0]}")/apt-mirror.sh"   # find_mirror
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
@@ -52,53 +54,6 @@ cached_kernel() {
     dir=$(suite_link)
     [[ -f $dir/complete && -f $dir/vmlinuz ]] || return 1
     readlink -f "$dir"
-}
-
-# Print the URI of the main Debian archive from the machine's apt sources
-# (deb822 *.sources first, then one-line sources.list files). Security and
-# non-http(s) entries are skipped: they do not carry the wanted suite.
-find_mirror() {
-    if [[ -n ${FENCE_NVME_PR_MIRROR:-} ]]; then
-        printf '%s\n' "$FENCE_NVME_PR_MIRROR"
-        return 0
-    fi
-    local f uri
-    shopt -s nullglob
-    for f in /etc/apt/sources.list.d/*.sources; do
-        uri=$(awk '
-            function flush() {
-                if (types ~ /(^| )deb( |$)/ && enabled != "no" && uris != "" &&
-                    suites !~ /-security/ && !found) {
-                    n = split(uris, u, " ")
-                    for (i = 1; i <= n; i++)
-                        if (u[i] ~ /^https?:\/\// && u[i] !~ /security/) { print u[i]; found = 1; break }
-                }
-                types = uris = suites = enabled = ""
-            }
-            /^[ \t]*#/ { next }
-            /^[ \t]*$/ { flush(); next }
-            {
-                line = $0; key = tolower(line); sub(/:.*/, "", key)
-                val = line; sub(/^[^:]*:[ \t]*/, "", val)
-                if (key == "types") types = val
-                else if (key == "uris") uris = val
-                else if (key == "suites") suites = val
-                else if (key == "enabled") enabled = tolower(val)
-            }
-            END { flush() }' "$f")
-        if [[ -n $uri ]]; then printf '%s\n' "$uri"; return 0; fi
-    done
-    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-        [[ -f $f ]] || continue
-        # deb [options] URI suite components...
-        uri=$(awk '$1 == "deb" {
-                i = 2
-                if ($i ~ /^\[/) { while (i <= NF && $i !~ /\]$/) i++; i++ }
-                if ($i ~ /^https?:\/\// && $i !~ /security/ && $(i+1) !~ /-security/) { print $i; exit }
-            }' "$f")
-        if [[ -n $uri ]]; then printf '%s\n' "$uri"; return 0; fi
-    done
-    return 1
 }
 
 # Write a private apt configuration under $1 that only knows $SUITE.

@@ -1,9 +1,9 @@
 #!/bin/sh
 # /init of the VM's initramfs (busybox sh, PID 1). build-initramfs.sh packs it.
 #
-# Mounts the host's root (9p tag "hostroot", read-only) as the lower layer of
-# an overlay whose upper layer is a tmpfs, so the guest has every host program
-# yet cannot change the host. Mounts the per-run share (9p tag "fnprun",
+# Mounts the host's root (9p tag "hostroot", read-only; or run-vm.sh --root's
+# directory) as the lower layer of an overlay whose upper layer is a tmpfs, so
+# the guest has every host program yet cannot change the host. Mounts the per-run share (9p tag "fnprun",
 # read-write) at /run/fnp-vm, then switch_roots into /run/fnp-vm/stage2.sh,
 # which run-vm.sh copied there from guest/stage2.sh.
 #
@@ -70,6 +70,16 @@ mkdir -p /newroot/run/fnp-vm
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 fnprun /newroot/run/fnp-vm ||
     fail "cannot mount the run share"
 [ -f /newroot/run/fnp-vm/stage2.sh ] || fail "stage2.sh missing in the run share"
+# Read-only shares at their host paths (run-vm.sh --ro, and with --root the
+# repository and the kernel directory): "TAG PATH" lines.
+if [ -f /newroot/run/fnp-vm/ro-shares ]; then
+    while read -r tag path; do
+        if ! { mkdir -p "/newroot$path" &&
+            mount -t 9p -o ro,trans=virtio,version=9p2000.L,cache=loose,msize=512000 "$tag" "/newroot$path"; }; then
+            fail "cannot mount the read-only share $path"
+        fi
+    done </newroot/run/fnp-vm/ro-shares
+fi
 [ -x /newroot/bin/bash ] || fail "no /bin/bash on the host root"
 
 exec switch_root /newroot /bin/bash /run/fnp-vm/stage2.sh

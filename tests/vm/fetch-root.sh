@@ -1,0 +1,119 @@
+#!/bin/bash
+# fetch-root.sh - build and cache a Debian userland (root file system) of
+# another suite for the VM test bed, e.g. Debian 13 (trixie) with its
+# Pacemaker 3, pcs 0.12, Corosync and crmsh.
+#
+# Usage: fetch-root.sh [--suite SUITE] [--refresh]
+#
+# Prints the root directory on stdout (last line), e.g.
+#   /var/cache/fence-nvme-pr/root/trixie-<hash>
+# run-vm.sh --root DIR boots the guest on it instead of the host's root
+# (tests/compat). The directory is built once with debootstrap (minbase plus
+# the packages below) from the mirror of the machine's apt configuration
+# (apt-mirror.sh; or $FENCE_NVME_PR_MIRROR), checked with the Debian archive
+# keyring; the machine's apt setup is never touched. It is marked complete
+# by a file `complete` and named after a hash of the suite and package list,
+# so a changed list builds a new one; $CACHE/root/SUITE links to the newest.
+# Later runs use the cache without any network; --refresh builds it afresh.
+#
+# Environment: FENCE_NVME_PR_CACHE (default /var/cache/fence-nvme-pr),
+# FENCE_NVME_PR_MIRROR (Debian mirror URI, default: read from apt sources).
+#
+# Exit: 0 ok; 1 failure (one "fetch-root: ERROR:" line; log in $CACHE/root).
+set -euo pipefail
+
+readonly PROG=fetch-root
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+readonly HERE
+readonly CACHE=${FENCE_NVME_PR_CACHE:-/var/cache/fence-nvme-pr}
+readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
+# shellcheck source=apt-mirror.sh
+source "$HERE/apt-mirror.sh"
+
+# What the guest runs from the root: stage2.sh and the test scripts (bash,
+# coreutils, util-linux, kmod, iproute2, procps, nvme-cli, xmllint), the
+# cluster stack and both cluster shells. Python and the rest come as their
+# dependencies (debootstrap follows Depends, not Recommends).
+readonly PACKAGES=(
+    bash coreutils util-linux mount kmod iproute2 procps psmisc grep sed gawk findutils
+    nvme-cli libxml2-utils
+    corosync pacemaker pacemaker-cli-utils pcs crmsh resource-agents
+)
+
+log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
+die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
+
+main() {
+    local suite=trixie refresh=0
+    while (($#)); do
+        case $1 in
+            --suite) suite=${2:-}; shift 2 || die "--suite wants a Debian suite name" ;;
+            --refresh) refresh=1; shift ;;
+            -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+            *) die "unknown argument: $1 (usage: fetch-root.sh [--suite SUITE] [--refresh])" ;;
+        esac
+    done
+    [[ $suite =~ ^[a-z][a-z0-9-]*$ ]] || die "bad suite name '$suite'"
+    local hash dest link=$CACHE/root/$suite
+    hash=$(printf '%s\n' "$suite" "${PACKAGES[@]}" | sha256sum | cut -c1-12)
+    dest=$CACHE/root/$suite-$hash
+    if ((!refresh)) && [[ -f $dest/complete ]]; then
+        printf '%s\n' "$dest"
+        return 0
+    fi
+    [[ $EUID == 0 ]] || die "needs root (debootstrap)"
+    command -v debootstrap >/dev/null || die "debootstrap not found (install debootstrap)"
+    [[ -r $KEYRING ]] || die "$KEYRING missing (install debian-archive-keyring)"
+    local mirror
+    mirror=$(find_mirror) || die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
+
+    mkdir -p "$CACHE/root"
+    # One build at a time; a second caller waits and then uses it.
+    exec {lock}>"$CACHE/root/.lock"
+    flock "$lock"
+    if ((!refresh)) && [[ -f $dest/complete ]]; then
+        printf '%s\n' "$dest"
+        return 0
+    fi
+    TMP_DIR=$(mktemp -d "$CACHE/root/.tmp.XXXXXX")
+    trap 'rm -rf "$TMP_DIR"' EXIT
+    local logf=$CACHE/root/$suite.log start=$SECONDS
+    log "building a Debian $suite root from $mirror: debootstrap (minbase), then apt-get install of ${#PACKAGES[@]} packages (log: $logf)"
+    # Downloads kept across attempts (removed once the root is complete).
+    mkdir -p "$CACHE/root/debs-$suite"
+    if ! debootstrap --variant=minbase --keyring="$KEYRING" --components=main \
+        --cache-dir="$CACHE/root/debs-$suite" "$suite" "$TMP_DIR/root" "$mirror" >"$logf" 2>&1; then
+        cp "$TMP_DIR/root/debootstrap/debootstrap.log" "$CACHE/root/$suite-debootstrap.log" 2>/dev/null
+        die "debootstrap $suite failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (logs: $logf, $CACHE/root/$suite-debootstrap.log)"
+    fi
+    # The packages with the root's own apt (its sources.list names the same
+    # mirror), which orders their configuration properly where debootstrap
+    # --include did not (python3-cryptography failed). In a private mount
+    # namespace; policy-rc.d keeps maintainer scripts from starting services.
+    printf '#!/bin/sh\nexit 101\n' >"$TMP_DIR/root/usr/sbin/policy-rc.d"
+    chmod 0755 "$TMP_DIR/root/usr/sbin/policy-rc.d"
+    # shellcheck disable=SC2016 # expanded by the inner shell
+    if ! unshare --mount --propagation private -- /bin/bash -c '
+        r=$1; shift
+        mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && mount --rbind /sys "$r/sys" &&
+            DEBIAN_FRONTEND=noninteractive chroot "$r" apt-get -q \
+                install -y --no-install-recommends "$@"' fetch-root "$TMP_DIR/root" "${PACKAGES[@]}" \
+        >>"$logf" 2>&1 </dev/null; then
+        die "apt-get install in the $suite root failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (log: $logf)"
+    fi
+    rm -f "$TMP_DIR/root/usr/sbin/policy-rc.d"
+    rm -rf "$CACHE/root/debs-$suite"
+    # The packages' versions, for the README's table and the test logs.
+    # shellcheck disable=SC2016 # dpkg-query format fields, not shell
+    chroot "$TMP_DIR/root" dpkg-query -W -f='${Package} ${Version}\n' >"$TMP_DIR/root/fnp-packages" ||
+        die "cannot list the packages of the new root"
+    rm -rf "$TMP_DIR/root/var/cache/apt/archives/"*.deb
+    date -u +%FT%TZ >"$TMP_DIR/root/complete"
+    rm -rf "$dest"
+    mv "$TMP_DIR/root" "$dest"
+    ln -sfn "${dest##*/}" "$link"
+    log "Debian $suite root ready in $((SECONDS - start)) s: $(grep -E '^(pacemaker|pcs|corosync|crmsh) ' "$dest/fnp-packages" | paste -sd' ')"
+    printf '%s\n' "$dest"
+}
+
+main "$@"
