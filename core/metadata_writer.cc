@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "roff.h"
 #include "xml_writer.h"
 
 namespace nvmepr {
@@ -27,17 +28,6 @@ std::string GetoptText(const ParamSpec& param) {
     text += "=" + (param.value_name.empty() ? "[value]" : param.value_name);
   }
   return text;
-}
-
-std::string RoffEscape(const std::string& text) {
-  std::string out;
-  for (char c : text) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '-') out += "\\-";
-    else out += c;
-  }
-  if (!out.empty() && (out[0] == '.' || out[0] == '\'')) out = "\\&" + out;
-  return out;
 }
 
 }  // namespace

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 
+#include "check_spec.h"
 #include "log.h"
 #include "self_check.h"
 
@@ -38,8 +39,7 @@ int Run(int argc, char** argv) {
       mode_seen = true;
       if (arg == "repair" && i + 1 < argc) ++i;  // the failed test's exit code
     } else {
-      spdlog::error("unknown argument '{}' (usage: fence_nvme_pr_check [test|repair CODE] [--store-path=DIR])",
-                    arg);
+      spdlog::error("unknown argument '{}' ({})", arg, kCheckUsage);
       return kUsageError;
     }
   }

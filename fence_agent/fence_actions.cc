@@ -3,15 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
-#include <iostream>
 #include <map>
 #include <set>
 #include <thread>
 
+#include "agent_docs.h"
 #include "agent_spec.h"
 #include "fencing.h"
 #include "keys.h"
-#include "metadata_writer.h"
 #include "registration.h"
 #include "state_store.h"
 
@@ -287,23 +286,14 @@ int DoValidate(ActionContext& ctx) {
 
 }  // namespace
 
-FenceEnvironment LinuxFenceEnvironment(Backend backend) {
-  FenceEnvironment env;
-  env.open_device = [backend](const std::string& name) { return OpenLinuxDevice(name, backend); };
-  env.check_distinct = CheckDistinctDevices;
-  env.read_cluster = ReadClusterMap;
-  env.out = &std::cout;
-  return env;
-}
-
 int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
   const std::string& action = options.action;
   if (action == "metadata") {
-    *env.out << FenceAgentMetadata(FenceAgentSpec());
+    *env.out << docs::kFenceAgentMetadata;  // written at build time (agent_docs/)
     return kExitSuccess;
   }
   if (action == "manpage") {
-    *env.out << ManPage(FenceAgentSpec(), kFenceExitStatusText);
+    *env.out << docs::kFenceAgentManPage;
     return kExitSuccess;
   }
   if ((action == "off" || action == "reboot") && options.delay.count() > 0) {

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages that building and testing fence-nvme-pr
 # need, and only those that are missing (apt-get update runs only then).
-# Usage: packaging/install-deps.sh [build|test]   (default: test)
+# Usage: packaging/install-deps.sh [build|package|test]   (default: test;
+# test includes package, package includes build)
 set -euo pipefail
 
 build_packages=(
   g++ cmake make pkg-config
   libboost-program-options-dev libxml2-dev libspdlog-dev libgtest-dev libgmock-dev
-  liblzma-dev zlib1g-dev
 )
 # The VM test bed (QEMU, a busybox initramfs, nvme-cli as an independent
 # reader of reservations) and the real Pacemaker tools the tests drive;
@@ -22,8 +22,21 @@ test_packages=(
 # crmsh: the README's crm commands and a cluster scenario configured with it;
 # debootstrap: the Debian 13 userland of the compatibility tests (tests/compat).
 
-wanted=("${build_packages[@]}")
-[[ "${1:-test}" == test ]] && wanted+=("${test_packages[@]}")
+# packaging/build-packages.sh: dpkg-buildpackage with debhelper, lintian,
+# hardening-check (devscripts), rpmbuild and rpmlint; what the package's
+# unit tests read (xmllint, the OCF DTD, man); shellcheck for the examples.
+package_packages=(
+  dpkg-dev debhelper fakeroot lintian devscripts rpm rpmlint
+  libxml2-utils resource-agents man-db shellcheck
+)
+
+mode=${1:-test}
+case "$mode" in
+  build) wanted=("${build_packages[@]}") ;;
+  package) wanted=("${build_packages[@]}" "${package_packages[@]}") ;;
+  test) wanted=("${build_packages[@]}" "${package_packages[@]}" "${test_packages[@]}") ;;
+  *) echo "usage: packaging/install-deps.sh [build|package|test]" >&2; exit 2 ;;
+esac
 
 missing=()
 for package in "${wanted[@]}"; do

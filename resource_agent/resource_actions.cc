@@ -7,7 +7,7 @@
 #include <iostream>
 #include <set>
 
-#include "ocf_metadata.h"
+#include "agent_docs.h"
 #include "resource_context.h"
 #include "registration.h"
 #include "resource_monitor.h"
@@ -212,7 +212,7 @@ ResourceEnvironment LinuxResourceEnvironment() {
 OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env) {
   const std::string& action = request.action;
   if (action == "meta-data") {
-    *env.out << OcfMetadata(ResourceAgentSpec());
+    *env.out << docs::kResourceAgentMetadata;  // written at build time (agent_docs/)
     return {};
   }
   // Each instance reads the devices itself; notifications carry nothing it needs.

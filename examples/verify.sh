@@ -1,0 +1,82 @@
+#!/bin/bash
+# The checks an administrator runs after setting up fence_nvme_pr, on one
+# node, as root. Read-only unless --fence NODE is given:
+#   1. who is registered on each device (fence_nvme_pr -o list, nvme resv-report)
+#   2. whether every device answers and supports reservations (-o monitor)
+#   3. whether Pacemaker knows the device and each node was unfenced
+#   4. with --fence NODE (a TEST node, never one that runs anything you need):
+#      a guided `pcs stonith fence NODE`, with what to expect at each step.
+# Usage: verify.sh DEVICES [--fence NODE]
+#   DEVICES as in the stonith resource's devices= (comma separated)
+set -uo pipefail
+
+usage() { echo "usage: $0 DEVICES [--fence NODE]" >&2; exit 2; }
+[[ $# -ge 1 ]] || usage
+devices=$1
+shift
+fence_node=
+if [[ $# -gt 0 ]]; then
+  [[ $1 == --fence && $# -eq 2 ]] || usage
+  fence_node=$2
+fi
+
+agent=${FENCE_NVME_PR:-/usr/sbin/fence_nvme_pr}
+failures=0
+step() { printf '\n== %s\n' "$*"; }
+ok() { printf 'ok: %s\n' "$*"; }
+bad() { printf 'PROBLEM: %s\n' "$*"; failures=$((failures + 1)); }
+
+step "1. Registered keys (fence_nvme_pr -o list: key,node per line)"
+if "$agent" -o list -d "$devices"; then
+  ok "every device answered"
+else
+  bad "list failed: see the error above"
+fi
+if command -v nvme >/dev/null; then
+  IFS=', ' read -r -a each <<<"$devices"
+  for device in "${each[@]}"; do
+    [[ -n $device ]] || continue
+    # Alibaba Cloud disk IDs d-xxxx name /dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_xxxx.
+    [[ $device == d-* ]] && device=/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_${device#d-}
+    echo "-- nvme resv-report $device (an independent reader: rtype 5 = write exclusive, all registrants)"
+    nvme resv-report "$device" --eds -o json || bad "nvme resv-report failed on $device"
+  done
+else
+  echo "(nvme-cli not installed: apt install nvme-cli for an independent view)"
+fi
+
+step "2. Devices answer and support reservations (fence_nvme_pr -o monitor)"
+if "$agent" -o monitor -d "$devices"; then ok "monitor: 0"; else bad "monitor failed"; fi
+
+step "3. Pacemaker's view"
+if command -v pcs >/dev/null; then
+  pcs stonith status || bad "pcs stonith status failed"
+  echo "-- fencing history (unfencing shows as 'on' per node)"
+  pcs stonith history show || true
+else
+  echo "(pcs not installed: skipped)"
+fi
+
+if [[ -n $fence_node ]]; then
+  step "4. Fencing the test node $fence_node"
+  cat <<EOT
+This cuts $fence_node off the shared devices. Expect, within seconds:
+  - pcs stonith fence prints "Node: $fence_node fenced";
+  - fence_nvme_pr -o list no longer shows $fence_node's key;
+  - on $fence_node, a write to a shared device fails with "Invalid exchange";
+  - if its watchdog runs fence_nvme_pr_check, $fence_node reboots and, when
+    it rejoins, Pacemaker unfences it (its key is back in the list).
+EOT
+  read -r -p "Type the node name again to fence it: " answer
+  if [[ $answer != "$fence_node" ]]; then
+    echo "not fenced (the names differ)"
+  elif pcs stonith fence "$fence_node"; then
+    ok "pcs stonith fence $fence_node"
+    "$agent" -o list -d "$devices" || bad "list after the fence failed"
+  else
+    bad "pcs stonith fence $fence_node failed"
+  fi
+fi
+
+printf '\n%s\n' "$( ((failures == 0)) && echo "verify: all checks passed" || echo "verify: $failures problem(s)")"
+((failures == 0))
