@@ -43,6 +43,21 @@ readonly PACKAGES=(
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
 
+# The agents under test are built on this Debian 12 machine and linked
+# dynamically (as the Debian package is). The one library of theirs that a
+# Debian 13 root lacks is Boost 1.74's program_options: Debian 13 ships 1.83,
+# which a package built for Debian 13 would link instead. The host's copy goes
+# into the root (a different soname, so nothing of the root's is replaced) and
+# the same binaries run in both userlands; glibc and libstdc++ are backward
+# compatible. Done on every call, so a root cached before this still gets it.
+add_host_runtime() {
+    local dest=$1 lib
+    for lib in $(ldconfig -p | awk '/libboost_program_options\.so\.[0-9]/ && /x86-64/ {print $NF}'); do
+        [[ -e $dest/usr/lib/x86_64-linux-gnu/${lib##*/} ]] && continue
+        cp -L "$lib" "$dest/usr/lib/x86_64-linux-gnu/" || die "cannot copy $lib into $dest"
+    done
+}
+
 main() {
     local suite=trixie refresh=0
     while (($#)); do
@@ -58,6 +73,7 @@ main() {
     hash=$(printf '%s\n' "$suite" "${PACKAGES[@]}" | sha256sum | cut -c1-12)
     dest=$CACHE/root/$suite-$hash
     if ((!refresh)) && [[ -f $dest/complete ]]; then
+        add_host_runtime "$dest"
         printf '%s\n' "$dest"
         return 0
     fi
@@ -72,6 +88,7 @@ main() {
     exec {lock}>"$CACHE/root/.lock"
     flock "$lock"
     if ((!refresh)) && [[ -f $dest/complete ]]; then
+        add_host_runtime "$dest"
         printf '%s\n' "$dest"
         return 0
     fi
@@ -108,6 +125,7 @@ main() {
     chroot "$TMP_DIR/root" dpkg-query -W -f='${Package} ${Version}\n' >"$TMP_DIR/root/fnp-packages" ||
         die "cannot list the packages of the new root"
     rm -rf "$TMP_DIR/root/var/cache/apt/archives/"*.deb
+    add_host_runtime "$TMP_DIR/root"
     date -u +%FT%TZ >"$TMP_DIR/root/complete"
     rm -rf "$dest"
     mv "$TMP_DIR/root" "$dest"
