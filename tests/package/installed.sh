@@ -9,9 +9,10 @@
 #
 # apt resolves the dependencies from the guest's package state, which is the
 # host's: packaging/install-deps.sh test has installed the libraries, pacemaker
-# and pcs there. --no-download makes a missing dependency fail the test instead
-# of fetching it; --no-install-recommends because watchdog is only recommended
-# and not needed here.
+# and pcs there. The guest has no network, so a missing dependency fails the
+# test instead of being fetched (apt's --no-download cannot be used: with it
+# apt 2.6 rejects the local .deb, "Pathname to install is not absolute");
+# --no-install-recommends because watchdog is only recommended.
 # Usage (inside the VM, see tests/package/CMakeLists.txt): installed.sh PACKAGES_DIR
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -34,7 +35,7 @@ snapshot >"$work/before"
 fnp_check_rc 1 "fence-nvme-pr is not installed in the guest yet" dpkg-query -W -f='${Status}' fence-nvme-pr
 
 export DEBIAN_FRONTEND=noninteractive
-apt_out=$(apt-get install -y --no-download --no-install-recommends "$deb" 2>&1); rc=$?
+apt_out=$(apt-get install -y --no-install-recommends "$deb" 2>&1); rc=$?
 fnp_check_eq "apt-get install ./$(basename "$deb") (dependencies resolved by apt)" 0 "$rc"
 ((rc == 0)) || { echo "$apt_out" | tail -n 20; fnp_summary; exit 1; }
 fnp_check_eq "dpkg says installed" "install ok installed" "$(dpkg-query -W -f='${Status}' fence-nvme-pr)"
