@@ -49,8 +49,13 @@ fnp_check "README and examples under /usr/share/doc/fence-nvme-pr" \
 fnp_check "nothing was linked into /etc/watchdog.d" bash -c '! ls /etc/watchdog.d/*fence_nvme_pr* 2>/dev/null'
 
 stonith_admin --metadata -a fence_nvme_pr >"$work/fence.xml" 2>"$work/err"
-fnp_check "stonith_admin --metadata -a fence_nvme_pr is the committed metadata" \
-  diff -u "$SRC/metadata/fence_nvme_pr.xml" "$work/fence.xml"
+# stonith_admin rewrites the metadata (adds start/stop, marks action optional),
+# so it is checked for what Pacemaker needs, and the agent's own output against
+# the committed file.
+fnp_check "stonith_admin --metadata -a fence_nvme_pr: well-formed, on is automatic on the target" \
+  bash -c "xmllint --noout '$work/fence.xml' && grep -q '<action name=\"on\" on_target=\"1\" automatic=\"1\"/>' '$work/fence.xml'"
+fnp_check "/usr/sbin/fence_nvme_pr -o metadata is the committed metadata" \
+  bash -c "/usr/sbin/fence_nvme_pr -o metadata | diff -u '$SRC/metadata/fence_nvme_pr.xml' -"
 fnp_check "nvme_persist meta-data (installed) is the committed metadata" \
   bash -c "/usr/lib/ocf/resource.d/nvmepr/nvme_persist meta-data | diff -u '$SRC/metadata/nvme_persist.xml' -"
 fnp_check "pcs stonith describe fence_nvme_pr shows devices as required" \
