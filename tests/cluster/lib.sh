@@ -176,6 +176,8 @@ readme_stonith_create() {
     local which=$1 line cmd='' found=''
     while IFS= read -r line; do
         [[ -n $cmd || $line == "pcs stonith create "* ]] || continue
+        # A shell comment after the command ("... # keys derived from Corosync").
+        [[ $line =~ ^(.*[^[:space:]])[[:space:]]+#.*$ ]] && line=${BASH_REMATCH[1]}
         cmd+=" ${line%\\}"
         [[ $line == *\\ ]] && continue
         case $which in
