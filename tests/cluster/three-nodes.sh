@@ -16,10 +16,15 @@ STRIDE=500   # blocks of each node's own journal
 host_config() {
     local dir=$1
     cluster_corosync_conf "$dir" 3 || return 1
-    echo "fencing: the README's command with keys derived from Corosync, no host map or list (Pacemaker asks list):"
+    # The README's Corosync-derived command without pcmk_host_list (Pacemaker
+    # then asks `list`) failed here once: node2's unfencing got "No fence
+    # device" and the fencers never all registered nvme-fence (issue 11 §3,
+    # not diagnosed yet). Until it is, this scenario keeps the static host list.
+    echo "fencing with keys derived from Corosync (pcs -f, pushed to the live cluster):"
     cib_begin fencing.xml &&
         pcs_alerts fencing.xml &&
-        pcs_f_readme fencing.xml derived /dev/data-disk &&
+        pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/data-disk \
+            "pcmk_host_list=node1 node2 node3" meta provides=unfencing &&
         cib_patch fencing.xml fencing.patch || return 1
     echo "the application, on every node:"
     cib_begin rac.xml &&
