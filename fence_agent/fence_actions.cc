@@ -181,16 +181,17 @@ int DoStatus(ActionContext& ctx) {
 // or already fenced; then every other key registered now (a pcmk_host_map
 // key, which Pacemaker does not pass to the agent), with no node name.
 // Without Corosync: the registered keys only. A device that cannot be read
-// fails list-status, and list only when there is no Corosync nodelist to
-// print: which nodes the device can fence does not depend on it.
+// fails list and list-status: a fence device that cannot reach its disks can
+// fence no one, and Pacemaker must not route a node's unfencing through it
+// (cluster.three-nodes scenario 5: a second device on a missing disk that
+// listed every node made Pacemaker unfence node1 through it, and fail).
 int DoList(ActionContext& ctx, bool with_status) {
   const char* action = with_status ? "list-status" : "list";
   auto devices = ctx.OpenDevices();
   if (!devices) return Failed(action, devices.error());
   auto reports = ReadAll(*devices, ctx.deadline());
   auto cluster = ctx.Cluster();
-  if (!reports && (with_status || !cluster)) return Failed(action, reports.error());
-  if (!reports) spdlog::warn("{}: {}; printing the Corosync nodelist", action, reports.error().message);
+  if (!reports) return Failed(action, reports.error());
   std::vector<Key> registered;
   if (reports) {
     for (const auto& report : *reports) {
