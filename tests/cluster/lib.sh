@@ -92,6 +92,12 @@ cluster_enter_vm() {
     fi
     "${host_cmd[@]}" "$script" --host-config "$cfg" "$agent" "$ra" ||
         { echo "FAIL: writing the cluster configuration on the host failed"; exit 1; }
+    # FNP_CLUSTER_LOGS=DIR (for diagnosis): every node's Pacemaker log is
+    # copied there when the run ends, passed or failed.
+    if [[ -n ${FNP_CLUSTER_LOGS:-} ]]; then
+        mkdir -p "$FNP_CLUSTER_LOGS" && FNP_CLUSTER_LOGS=$(cd "$FNP_CLUSTER_LOGS" && pwd -P) || exit 1
+        vm_opts+=(--rw "$FNP_CLUSTER_LOGS" --env "FNP_CLUSTER_LOGS=$FNP_CLUSTER_LOGS")
+    fi
     "$VM_DIR/run-vm.sh" "${vm_opts[@]}" --timeout "$timeout" --mem "$mem" --env "FNP_CLUSTER_CFG=$cfg" \
         --env "FNP_CLUSTER_DEMO=${FNP_CLUSTER_DEMO:-0}" -- "$script" "$agent" "$ra" || rc=$?
     exit "$rc"
@@ -588,6 +594,17 @@ summary() {
 }
 
 # On failure: what the nodes said, for the test log.
+# keep_logs: with FNP_CLUSTER_LOGS set, copy every node's Pacemaker log there.
+keep_logs() {
+    local node
+    [[ -n ${FNP_CLUSTER_LOGS:-} ]] || return 0
+    for node in "${!NODE_PID[@]}"; do
+        node_run "$node" cat /var/log/pacemaker/pacemaker.log >"$FNP_CLUSTER_LOGS/$node.pacemaker.log" 2>/dev/null
+    done
+    cp "$ALERTS" "$FNP_CLUSTER_LOGS/alerts.log" 2>/dev/null
+    return 0
+}
+
 dump_state() {
     local node
     echo "---- alerts"

@@ -40,7 +40,7 @@ if [[ ${1:-} == --host-config ]]; then
 fi
 cluster_enter_vm "$HERE/two-nodes.sh" 900 "${1:-}" "${2:-}"
 
-trap 'if ((FAILED)); then dump_state; [[ ${FNP_CLUSTER_DEMO:-} != 1 ]] || log "VERDICT: FAILED - see above"; fi' EXIT
+trap 'keep_logs; if ((FAILED)); then dump_state; [[ ${FNP_CLUSTER_DEMO:-} != 1 ]] || log "VERDICT: FAILED - see above"; fi' EXIT
 log "setting up: shared disks, nodes, network, corosync + pacemaker"
 cluster_setup 2 || { fail "cluster setup"; exit 1; }
 wait_for "node1 and node2 online (crm_mon on node2)" 240 is_online node2 "node1 node2" || exit 1
