@@ -87,31 +87,9 @@ writes() {
     echo "${out[*]}"
 }
 
-# state K: "rtype=R holders=K1,.. keys=K1,.." of namespace K, keys as 0x%x in
-# numeric order, from one nvme-cli report through host1's view.
-state() {
-    fnp_resv_parse "${NS_DEV[$1]}" || return 1
-    local -a all=() held=()
-    local i
-    for i in "${!FNP_REPORT_KEYS[@]}"; do
-        all+=("${FNP_REPORT_KEYS[i]}")
-        ((FNP_REPORT_RCSTS[i] & 1)) && held+=("${FNP_REPORT_KEYS[i]}")
-    done
-    echo "rtype=$FNP_REPORT_RTYPE holders=$(_ocf_sorted "${held[@]}") keys=$(_ocf_sorted "${all[@]}")"
-}
-
-# The keys (below 2^63), numerically sorted, comma separated.
-_ocf_sorted() {
-    local -a keys=("$@")
-    local i j t
-    for ((i = 1; i < ${#keys[@]}; i++)); do
-        for ((j = i; j > 0 && 16#${keys[j - 1]#0x} > 16#${keys[j]#0x}; j--)); do
-            t=${keys[j]} keys[j]=${keys[j - 1]} keys[j - 1]=$t
-        done
-    done
-    local IFS=,
-    echo "${keys[*]}"
-}
+# state K: "rtype=R holders=K1,.. keys=K1,.." of namespace K, from one
+# nvme-cli report through host1's view.
+state() { fnp_resv_summary "${NS_DEV[$1]}"; }
 
 # start_corosync NODE: a one-node Corosync cluster "fnpvm" in NODE (nodeid 1),
 # so the agent derives its key as it would in a real cluster.

@@ -46,22 +46,7 @@ peer_write() { fnp_write_block "$(peer_dev "$1")" 200 peer 2>&1; }
 
 # peer_state K: "rtype=R holders=K1,.. keys=K1,.." from nvme-cli on this
 # kernel: an independent read of what the node's agent did.
-peer_state() {
-    fnp_resv_parse "$(peer_dev "$1")" || return 1
-    local -a all=() held=()
-    local i
-    for i in "${!FNP_REPORT_KEYS[@]}"; do
-        all+=("${FNP_REPORT_KEYS[i]}")
-        ((FNP_REPORT_RCSTS[i] & 1)) && held+=("${FNP_REPORT_KEYS[i]}")
-    done
-    echo "rtype=$FNP_REPORT_RTYPE holders=$(sorted "${held[@]}") keys=$(sorted "${all[@]}")"
-}
-
-# The arguments sorted, comma separated (small keys: text order will do).
-sorted() {
-    (($#)) || return 0
-    printf '%s\n' "$@" | sort | paste -sd,
-}
+peer_state() { fnp_resv_summary "$(peer_dev "$1")"; }
 
 main() {
     echo "target: kernel $(uname -r), nvme_core.multipath=$(</sys/module/nvme_core/parameters/multipath)"

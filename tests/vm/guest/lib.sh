@@ -158,6 +158,13 @@ _fnp_print_keys() {
 }
 
 fnp_resv_keys() { fnp_resv_parse "$1" && _fnp_print_keys all; }
+
+# fnp_resv_summary DEV: "rtype=R holders=K1,.. keys=K1,.." from one report,
+# keys as 0x%x in numeric order: one line a test compares with what it wants.
+fnp_resv_summary() {
+    fnp_resv_parse "$1" || return 1
+    echo "rtype=$FNP_REPORT_RTYPE holders=$(_fnp_print_keys holders | paste -sd,) keys=$(_fnp_print_keys all | paste -sd,)"
+}
 fnp_resv_holders() { fnp_resv_parse "$1" && _fnp_print_keys holders; }
 fnp_resv_rtype() { fnp_resv_parse "$1" && printf '%s\n' "$FNP_REPORT_RTYPE"; }
 fnp_resv_gen() { fnp_resv_parse "$1" && printf '%s\n' "$FNP_REPORT_GEN"; }
