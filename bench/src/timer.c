@@ -22,6 +22,10 @@
  *   rounds N            at most N timed rounds for this contender
  *   env NAME=VALUE      add to the environment of the timed command
  *                       (repeatable; setup and verify do not get it)
+ *   aslr off|on         run the timed command without address space layout
+ *                       randomisation (personality ADDR_NO_RANDOMIZE, as
+ *                       setarch -R without an extra exec) or as the system
+ *                       has it (default on)
  *
  * Every round runs every contender once; the starting contender rotates from
  * round to round so no contender always follows the same one. The first W
@@ -50,6 +54,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/personality.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -72,6 +77,7 @@ struct contender {
   char *stdin_data;
   size_t stdin_len;
   int expect;
+  int no_aslr;
   int timeout_s;
   int rounds; /* 0 = all */
   int disabled;
@@ -158,6 +164,11 @@ static void load_plan(const char *path, int default_timeout) {
     else if (strcmp(word, "expect") == 0) c->expect = atoi(split_words(p)[0]);
     else if (strcmp(word, "timeout") == 0) c->timeout_s = atoi(split_words(p)[0]);
     else if (strcmp(word, "rounds") == 0) c->rounds = atoi(split_words(p)[0]);
+    else if (strcmp(word, "aslr") == 0) {
+      const char *v = split_words(p)[0];
+      if (!v || (strcmp(v, "off") != 0 && strcmp(v, "on") != 0)) die(2, "aslr wants off or on");
+      c->no_aslr = strcmp(v, "off") == 0;
+    }
     else if (strcmp(word, "env") == 0) {
       if (c->nenv == 16) die(2, "too many env lines for %s", c->name);
       c->env[c->nenv] = split_words(p)[0];
@@ -192,7 +203,8 @@ struct outcome {
 /* Forks and execs argv with stdin from stdin_fd (or /dev/null), output to
  * the log; waits at most timeout_s. The clock runs from just before fork()
  * to just after wait4(). */
-static struct outcome spawn(char **argv, char **env, int nenv, const char *data, size_t len, int timeout_s) {
+static struct outcome spawn(char **argv, char **env, int nenv, const char *data, size_t len, int timeout_s,
+                            int no_aslr) {
   struct outcome o;
   memset(&o, 0, sizeof o);
   int pipefd[2] = {-1, -1};
@@ -211,6 +223,13 @@ static struct outcome spawn(char **argv, char **env, int nenv, const char *data,
     dup2(log_fd, 1);
     dup2(log_fd, 2);
     for (int i = 0; i < nenv; ++i) putenv(env[i]);
+    if (no_aslr) {
+      const int persona = personality(0xffffffff);
+      if (persona < 0 || personality((unsigned long)persona | ADDR_NO_RANDOMIZE) < 0) {
+        dprintf(2, "bench_timer: personality: %s\n", strerror(errno));
+        _exit(127);
+      }
+    }
     execvp(argv[0], argv);
     dprintf(2, "bench_timer: exec %s: %s\n", argv[0], strerror(errno));
     _exit(127);
@@ -260,7 +279,7 @@ static void log_line(const char *fmt, ...) {
 
 /* Runs an untimed helper; returns its exit code (-1 if it hung). */
 static int run_untimed(char **argv) {
-  struct outcome o = spawn(argv, NULL, 0, NULL, 0, 120);
+  struct outcome o = spawn(argv, NULL, 0, NULL, 0, 120, 0);
   return o.timed_out ? -1 : exit_code(&o);
 }
 
@@ -274,7 +293,7 @@ static int run_one(struct contender *c, int round) {
   if (c->setup && run_untimed(c->setup) != 0) {
     status = "setup-failed";
   } else {
-    o = spawn(c->run, c->env, c->nenv, c->stdin_data, c->stdin_len, c->timeout_s);
+    o = spawn(c->run, c->env, c->nenv, c->stdin_data, c->stdin_len, c->timeout_s, c->no_aslr);
     rc = exit_code(&o);
     if (o.timed_out) {
       status = o.reaped ? "timeout" : "hung";
