@@ -21,6 +21,10 @@ import subprocess
 import sys
 
 OFF_TARGET_FLOOR = 1.5     # agent off within 1.5x of the floor
+PACKAGED_TARGET_ORDERED = 1.3  # the packaged binary's off within 1.3x of the race-safe floor
+# Builds of fence_nvme_pr besides the one under test (bench-vm.sh --variant
+# NAME=PATH; bench/run.sh names them): contender NAME-off, calibration NAME-version.
+VARIANT_LABELS = {"packaged": "packaged (.deb, dynamic)", "static": "static build"}
 SCRIPT_TARGET = {1: 5, 64: 50}  # at least this many times faster than the script
 RSS_TARGET_KB = 10 * 1024
 
@@ -133,6 +137,48 @@ def object_group(path):
     return base
 
 
+def read_loader(path):
+    """loader.txt (bench-vm.sh): per build its kind and the LD_DEBUG=statistics numbers of each run."""
+    builds = collections.OrderedDict()
+    if not os.path.exists(path):
+        return builds
+    keys = (("total startup time in dynamic loader", "total"), ("time needed for relocation", "reloc"),
+            ("time needed to load objects", "load"), ("number of relocations from cache", "cached"),
+            ("number of relative relocations", "relative"), ("number of relocations", "nrelocs"))
+    current = None
+    run = {}
+    with open(path) as f:
+        for line in f:
+            line = line.strip()
+            if line.startswith("== "):
+                current = {"kind": "?", "runs": []}
+                builds[line.split()[1]] = current
+            elif current is None:
+                continue
+            elif line.startswith("kind: "):
+                current["kind"] = line[6:]
+            elif line == "--":
+                if run:
+                    current["runs"].append(run)
+                run = {}
+            else:
+                for text, key in keys:
+                    if line.startswith(text + ":"):
+                        m = re.search(r":\s*(\d+)", line)
+                        if m:
+                            run[key] = int(m.group(1))
+                        break
+    return builds
+
+
+def loader_mhz(out):
+    kv = read_kv(os.path.join(out, "loader.txt"))
+    try:
+        return float(kv.get("tsc_mhz", ""))
+    except ValueError:
+        return None
+
+
 def main():
     if len(sys.argv) != 2:
         sys.exit("usage: report.py RESULTS_DIR")
@@ -175,6 +221,13 @@ def main():
           f"{henv['host_load']}; other QEMU processes running: {henv.get('other_qemu', '?')}")
     w(f"- Agent: {genv.get('agent', '?')}; nvme-cli: {genv.get('nvme_cli', '?')}; "
       f"fence-agents {genv.get('fence_agents', '?')}; sg3-utils {genv.get('sg3_utils', '?')}")
+    for k, v in genv.items():
+        if k.startswith("variant_"):
+            w(f"- Also measured, {VARIANT_LABELS.get(k[8:], k[8:])}: {v}")
+    if genv.get("binaries"):
+        w(f"- Programs and their shared libraries: {genv['binaries']}")
+    if genv.get("aslr"):
+        w(f"- Address space layout randomisation: {genv['aslr']}")
     w("")
 
     # --- off -----------------------------------------------------------------
@@ -215,6 +268,77 @@ def main():
       "RCU grace period before it removes the key).")
     w("")
 
+    # --- as installed: the packaged and the static build ---------------------
+    variants = sorted({k[3][:-4] for k in stats if k[0] == "nvme" and k[3].endswith("-off")
+                       and k[3] not in ("agent-off", "nvme-cli-off", "floor-off")},
+                      key=lambda v: (v != "packaged", v != "static", v))
+    if variants:
+        w("## As installed: the packaged binary against the race-safe floor")
+        w("")
+        with_aslr = any(k[3].endswith("-off-aslr") for k in stats)
+        head = "| hosts | namespaces | race-safe floor (device 1 first) "
+        for v in variants:
+            head += f"| {VARIANT_LABELS.get(v, v)} off | {v} / floor "
+            if with_aslr:
+                head += f"| {v} off, ASLR | {v} / floor, ASLR "
+        head += "| this build's off / floor |"
+        w(head)
+        w("|---:|---:|---:|" + "---:|---:|" * (len(variants) * (2 if with_aslr else 1)) + "---:|")
+        for hosts, ndev in nvme_keys:
+            fo = s("nvme", hosts, ndev, "floor-off-ordered")
+            row = f"| {hosts} | {ndev} | {cell(fo)} "
+            for v in variants:
+                for suffix in ("", "-aslr") if with_aslr else ("",):
+                    x = s("nvme", hosts, ndev, f"{v}-off{suffix}")
+                    r = x["median"] / fo["median"] if x and fo else None
+                    row += f"| {cell(x)} | {'–' if r is None else f'{r:.2f}x'} "
+                    if v == "packaged" and r is not None:
+                        what = f"packaged off within {PACKAGED_TARGET_ORDERED}x of the race-safe floor"
+                        if suffix:
+                            what += " (ASLR under emulation)"
+                        verdicts.append((what, hosts, ndev, r, r <= PACKAGED_TARGET_ORDERED, f"{r:.2f}x"))
+            a = s("nvme", hosts, ndev, "agent-off")
+            r = a["median"] / fo["median"] if a and fo else None
+            w(row + f"| {'–' if r is None else f'{r:.2f}x'} |")
+        w("")
+        w("The race-safe floor is `bench_floor fence -j -o` (first namespace first, then the rest in parallel). "
+          "Every build runs the same `off` in the same rounds. The packaged binary is "
+          "`/usr/sbin/fence_nvme_pr` of the .deb that `packaging/build-packages.sh` builds (dpkg-buildflags, "
+          "linked dynamically with `--as-needed`); the static build is `-DFENCE_NVME_PR_STATIC=ON`; "
+          "\"this build\" is the agent of the build directory the run used. "
+          + ("Timed runs start without address space layout randomisation except the \"ASLR\" columns "
+             "(bench/guest/bench-vm.sh says why: under emulation, code at new addresses is translated again "
+             "in every run, a cost no CPU has, and it grows with the code a start runs at random addresses)."
+             if with_aslr else ""))
+        w("")
+        loader = read_loader(os.path.join(out, "loader.txt"))
+        if loader:
+            w("What the dynamic loader reports for `--version` (glibc `LD_DEBUG=statistics`, median of "
+              f"{max(len(x['runs']) for x in loader.values())} runs, TSC cycles at "
+              f"{loader_mhz(out) or '?'} MHz turned into µs):")
+            w("")
+            w("| build | libraries (NEEDED) | loader total µs | relocation µs | loading objects µs "
+              "| symbol relocations (from cache) | relative relocations |")
+            w("|---|---|---:|---:|---:|---:|---:|")
+            mhz = loader_mhz(out)
+            for name, x in loader.items():
+                base = name[:-5] if name.endswith("-aslr") else name
+                label = VARIANT_LABELS.get(base, "this build" if base == "agent" else base)
+                if name != base:
+                    label += ", ASLR"
+                if x["kind"] == "static":
+                    w(f"| {label} | static | 0 | 0 | 0 | 0 | – |")
+                    continue
+                def med(key, x=x):
+                    vals = sorted(r[key] for r in x["runs"] if key in r)
+                    return nearest_rank(vals, 50) if vals else None
+                def us(c):
+                    return "–" if c is None or not mhz else f"{c / mhz:.0f}"
+                w(f"| {label} | {x['kind'].replace('dynamic, NEEDED: ', '')} "
+                  f"| {us(med('total'))} | {us(med('reloc'))} | {us(med('load'))} "
+                  f"| {med('nrelocs')} ({med('cached')}) | {med('relative')} |")
+            w("")
+
     # --- other actions -------------------------------------------------------
     w("## Other actions")
     w("")
@@ -241,9 +365,15 @@ def main():
         w("")
         w("| command | median (p95) ms | peak RSS |")
         w("|---|---:|---:|")
-        order = ["exec-static-noop", "exec-true", "agent-version", "nvme-cli-version", "bash-noop", "python3-noop"]
+        order = ["exec-static-noop", "exec-true", "agent-version", "static-version", "static-version-aslr",
+                 "packaged-version", "packaged-version-aslr",
+                 "nvme-cli-version", "bash-noop", "python3-noop"]
         labels = {"exec-static-noop": "static C no-op (`bench_floor noop`)", "exec-true": "`/bin/true` (dynamic libc)",
-                  "agent-version": "`fence_nvme_pr --version` (start-up and exit only)",
+                  "agent-version": "`fence_nvme_pr --version` (start-up and exit only; this build)",
+                  "packaged-version": "`fence_nvme_pr --version`, packaged (.deb, dynamic)",
+                  "static-version": "`fence_nvme_pr --version`, static build",
+                  "packaged-version-aslr": "`fence_nvme_pr --version`, packaged, with ASLR",
+                  "static-version-aslr": "`fence_nvme_pr --version`, static build, with ASLR",
                   "nvme-cli-version": "`nvme version`", "bash-noop": "`bash -c :`", "python3-noop": "`python3 -c pass`"}
         for name, v in sorted(cal, key=lambda x: order.index(x[0]) if x[0] in order else 99):
             w(f"| {labels.get(name, name)} | {cell(v)} | {v['rss_kb'] / 1024:.1f} MB |")
@@ -330,7 +460,8 @@ def main():
 
 def write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts):
     series = []   # (title, style, [(ndev, median, p95)])
-    colors = {"agent": "#1f77b4", "floor": "#2ca02c", "ordered": "#ff7f0e", "script": "#d62728", "scsi": "#9467bd", "scsi2": "#8c564b"}
+    colors = {"agent": "#1f77b4", "floor": "#2ca02c", "ordered": "#ff7f0e", "script": "#d62728", "scsi": "#9467bd", "scsi2": "#8c564b",
+              "packaged": "#17becf", "static": "#7f7f7f"}
     for hosts in host_counts:
         dash = 1 if hosts == host_counts[0] else 2
         devs = sorted(d for h, d in nvme_keys if h == hosts)
@@ -341,6 +472,9 @@ def write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts):
                        [(d, s("nvme", hosts, d, "floor-off-ordered")) for d in devs]))
         series.append((f"nvme-cli script off, {hosts} hosts", colors["script"], dash,
                        [(d, s("nvme", hosts, d, "nvme-cli-off")) for d in devs]))
+        for v, color in (("packaged", colors["packaged"]), ("static", colors["static"])):
+            series.append((f"fence\\_nvme\\_pr off, {VARIANT_LABELS[v]}, {hosts} hosts", color, dash,
+                           [(d, s("nvme", hosts, d, f"{v}-off")) for d in devs]))
     for hosts in sorted({h for h, _ in scsi_keys}):
         devs = sorted(d for h, d in scsi_keys if h == hosts)
         series.append((f"fence\\_scsi on (off hangs), {hosts} hosts", colors["scsi"], 1,

@@ -6,6 +6,7 @@
 # Usage: bench-vm.sh --agent PATH --timer PATH --floor PATH [--scsi-pr PATH]
 #                    --out DIR [--quick] [--rounds N] [--hosts "2 16"]
 #                    [--devices "1 4 16 64"] [--scsi-devices "1 4 16"]
+#                    [--variant NAME=PATH]... [--on-9p] [--aslr]
 #                    [--script-rounds-large N] [--no-scsi] [--no-profile] [--report]
 #
 # For each number of registered hosts H and of namespaces N it builds a
@@ -21,6 +22,13 @@
 #   agent-on        fence_nvme_pr on for host2 after its key was removed
 #   agent-status    fence_nvme_pr status of host2 (registered: exit 0)
 #   agent-monitor   fence_nvme_pr monitor
+#   NAME-off        for each --variant NAME=PATH: that build of fence_nvme_pr
+#                   (bench/run.sh: "packaged", the binary of the .deb,
+#                   dynamically linked; "static", -DFENCE_NVME_PR_STATIC=ON),
+#                   the same off as agent-off; its --version is calibrated
+#                   as NAME-version, and profiled like the agent;
+#                   NAME-off-aslr, NAME-version-aslr: the same with address
+#                   space layout randomisation (below)
 # The nvme-cli script takes minutes per run at 16 and 64 namespaces (four
 # nvme processes per namespace, each scanning the whole NVMe topology): there
 # it gets --script-rounds-large timed rounds (default 5; the report shows n).
@@ -33,10 +41,33 @@
 # bounded by a timeout, reported in failures.txt). Calibration (bed "exec"):
 # the cost of exec'ing a static no-op, /bin/true, the agent's --version,
 # nvme-cli, bash and python3. With profiling (default): peak RSS of one off
-# under /usr/bin/time -v, instruction counts under callgrind.
+# under /usr/bin/time -v, instruction counts under callgrind, and the dynamic
+# loader's own account of each dynamically linked agent's start
+# (LD_DEBUG=statistics of --version, NEEDED libraries: loader.txt).
+#
+# As installed: before anything is timed, every contender's executable and
+# the shared libraries it loads are copied up from the host's root (9p, the
+# overlay's lower layer) to the guest's tmpfs (the overlay's upper layer), as
+# an installed node has them on a local file system. Over 9p every open() of
+# a library is a round trip to the host (cache=loose keeps the pages, not the
+# opens), which costs a dynamically linked program milliseconds per library
+# that no installed system pays. --on-9p leaves them on 9p (to measure that).
+#
+# Without ASLR: every timed run starts without address space layout
+# randomisation (bench_timer's "aslr off": personality ADDR_NO_RANDOMIZE),
+# because under QEMU's software emulation (TCG) a program whose code lands at
+# new addresses in every run pays for translating that code again in every
+# run, which no CPU does: measured here, a dynamically linked C no-op takes
+# ~50 ms with ASLR and ~15 ms without, a static non-PIE no-op ~13 ms either
+# way, and fence_nvme_pr --version dynamically linked ~135 ms against ~38 ms.
+# The cost grows with the code a start runs at random addresses (the dynamic
+# loader, libc's and libstdc++'s start-up; a static-pie binary's own code), so
+# it would be charged to dynamic linking though real hardware does not pay
+# it. The NAME-*-aslr contenders keep ASLR, so both are in every report;
+# --aslr keeps it for every contender (as before this option existed).
 #
 # Results in DIR: raw.csv (one line per run), guest-env.txt, phases.txt,
-# rss.txt, callgrind/, failures.txt, commands.log; --report also writes
+# rss.txt, callgrind/, loader.txt, failures.txt, commands.log; --report also writes
 # results.md and plot.png (bench/report.py).
 set -uo pipefail
 
@@ -49,7 +80,8 @@ SCRIPT=$BENCH/contenders/nvme-cli-fence.sh
 
 AGENT='' TIMER='' FLOOR='' SCSI_PR='' OUT='' QUICK=0 ROUNDS='' REPORT=0
 HOSTS_LIST='2 16' DEVICES_LIST='1 4 16 64' SCSI_DEVICES_LIST='1 4 16' SCSI=1 PROFILE=1
-SCRIPT_ROUNDS_LARGE=5 SLOW_ROUNDS='' HOSTS_GIVEN=0 DEVICES_GIVEN=0
+SCRIPT_ROUNDS_LARGE=5 SLOW_ROUNDS='' HOSTS_GIVEN=0 DEVICES_GIVEN=0 ON_9P=0 ASLR=0
+VARIANTS=()   # NAME=PATH
 
 die() { echo "bench-vm: ERROR: $*" >&2; exit 1; }
 note() { echo "bench-vm: $*" >&2; }
@@ -66,6 +98,9 @@ while (($#)); do
         --hosts) HOSTS_LIST=$2; HOSTS_GIVEN=1; shift 2 ;;
         --devices) DEVICES_LIST=$2; DEVICES_GIVEN=1; shift 2 ;;
         --scsi-devices) SCSI_DEVICES_LIST=$2; shift 2 ;;
+        --variant) VARIANTS+=("$2"); shift 2 ;;
+        --on-9p) ON_9P=1; shift ;;
+        --aslr) ASLR=1; shift ;;
         --script-rounds-large) SCRIPT_ROUNDS_LARGE=$2; shift 2 ;;
         --no-scsi) SCSI=0; shift ;;
         --no-profile) PROFILE=0; shift ;;
@@ -77,6 +112,10 @@ done
 [[ ${FNP_VM:-} == 1 ]] || die "runs inside the VM test bed only (use bench/run.sh)"
 [[ -x $AGENT && -x $TIMER && -x $FLOOR && -n $OUT ]] || die "--agent, --timer, --floor (executables) and --out are required"
 [[ -n $SCSI_PR ]] || SCSI_PR=$(dirname "$FLOOR")/bench_scsi_pr
+for v in "${VARIANTS[@]}"; do
+    [[ $v =~ ^[a-z][a-z0-9]*=/ && -x ${v#*=} ]] ||
+        die "--variant $v: want NAME=PATH (NAME lower-case letters and digits, PATH an absolute executable)"
+done
 WARMUP=1
 if ((QUICK)); then
     ((HOSTS_GIVEN)) || HOSTS_LIST=2
@@ -104,12 +143,57 @@ echo "bed,hosts,ndev,contender,round,wall_us,rc,verify_rc,status,maxrss_kb,utime
 : >"$FAILURES"
 trap 'cp "$LOG" "$OUT/commands.log"' EXIT
 
+# Plan lines that start a contender: timed without ASLR unless --aslr (see
+# the header); contender_aslr NAME: with ASLR whatever --aslr says.
+contender() { echo "contender $1"; ((ASLR)) || echo "aslr off"; }
+contender_aslr() { echo "contender $1"; }
+
+# "static" or "dynamic (NEEDED: ...)" for an ELF file.
+file_kind() {
+    local needed
+    needed=$(readelf -d "$1" 2>/dev/null | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | paste -sd' ')
+    [[ -n $needed ]] && echo "dynamic, NEEDED: $needed" || echo "static"
+}
+
+# The files a program needs at start: itself and what the loader maps.
+loaded_files() {
+    local f
+    for f in "$@"; do
+        f=$(command -v "$f") || continue
+        echo "$f"
+        ldd "$f" 2>/dev/null | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
+    done
+}
+
+# Copies files of the overlay root up to its tmpfs layer: touch -c opens
+# each for writing, which makes overlayfs copy it up; the host's files are
+# never changed (read-only 9p). Files elsewhere (a writable --rw share) are
+# left alone.
+copy_up() {
+    local f
+    while read -r f; do
+        [[ $(stat -f -c %T "$f" 2>/dev/null) == overlay* ]] && touch -c "$f"
+    done
+}
+
+# As installed (see the header): every contender's program and libraries.
+if ((!ON_9P)); then
+    loaded_files "$AGENT" "${VARIANTS[@]#*=}" "$TIMER" "$FLOOR" "$SCSI_PR" "$SCRIPT" nvme bash \
+        | sort -u | copy_up
+    echo /etc/ld.so.cache | copy_up
+fi
+
 # --- environment --------------------------------------------------------------
 {
     echo "guest_kernel: $(uname -r)"
     echo "guest_cpu: $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1) ($(nproc) vCPUs, $(awk '/MemTotal/ {printf "%d MB", $2/1024}' /proc/meminfo))"
     echo "qemu: $(qemu-system-x86_64 --version 2>/dev/null | head -n1)"
     echo "agent: $("$AGENT" --version 2>&1 | head -n1) ($AGENT)"
+    for v in "${VARIANTS[@]}"; do
+        echo "variant_${v%%=*}: $("${v#*=}" --version 2>&1 | head -n1) (${v#*=}; $(file_kind "${v#*=}"))"
+    done
+    echo "binaries: $( ((ON_9P)) && echo "on 9p (--on-9p)" || echo "copied up to the guest's tmpfs (as installed)")"
+    echo "aslr: $( ((ASLR)) && echo "on for every contender (--aslr)" || echo "off for the timed runs except the *-aslr contenders")"
     echo "nvme_cli: $(nvme version 2>&1 | head -n1)"
     echo "fence_agents: $(dpkg-query -W -f='${Version}' fence-agents 2>/dev/null)"
     echo "sg3_utils: $(dpkg-query -W -f='${Version}' sg3-utils 2>/dev/null)"
@@ -145,12 +229,16 @@ devs_of() {
 calibrate() {
     local plan=$WORK/plan-exec
     {
-        echo "contender exec-static-noop"; echo "run $FLOOR noop"
-        echo "contender exec-true"; echo "run /bin/true"
-        echo "contender agent-version"; echo "run $AGENT --version"
-        echo "contender nvme-cli-version"; echo "run nvme version"
-        echo "contender bash-noop"; echo "run /bin/bash -c :"
-        echo "contender python3-noop"; echo "run python3 -c pass"
+        contender "exec-static-noop"; echo "run $FLOOR noop"
+        contender "exec-true"; echo "run /bin/true"
+        contender "agent-version"; echo "run $AGENT --version"
+        for v in "${VARIANTS[@]}"; do
+            contender "${v%%=*}-version"; echo "run ${v#*=} --version"
+            ((ASLR)) || { contender_aslr "${v%%=*}-version-aslr"; echo "run ${v#*=} --version"; }
+        done
+        contender "nvme-cli-version"; echo "run nvme version"
+        contender "bash-noop"; echo "run /bin/bash -c :"
+        contender "python3-noop"; echo "run python3 -c pass"
     } >"$plan"
     timer exec,0,0 "$plan"
 }
@@ -178,16 +266,22 @@ nvme_config() {
     local script_rounds=${SLOW_ROUNDS:-$ROUNDS}
     ((n >= 16 && SCRIPT_ROUNDS_LARGE < script_rounds)) && script_rounds=$SCRIPT_ROUNDS_LARGE
     {
-        echo "contender agent-off"; echo "$reregister"; echo "stdin $WORK/off.in"; echo "run $AGENT"; echo "$gone"
-        echo "contender nvme-cli-off"; echo "rounds $script_rounds"; echo "$reregister"
+        contender "agent-off"; echo "$reregister"; echo "stdin $WORK/off.in"; echo "run $AGENT"; echo "$gone"
+        for v in "${VARIANTS[@]}"; do
+            contender "${v%%=*}-off"; echo "$reregister"; echo "stdin $WORK/off.in"; echo "run ${v#*=}"; echo "$gone"
+            ((ASLR)) && continue
+            contender_aslr "${v%%=*}-off-aslr"; echo "$reregister"; echo "stdin $WORK/off.in"; echo "run ${v#*=}"
+            echo "$gone"
+        done
+        contender "nvme-cli-off"; echo "rounds $script_rounds"; echo "$reregister"
         echo "run $SCRIPT 0x1 0x2 $d1s"; echo "$gone"
-        echo "contender floor-off"; echo "$reregister"; echo "run $FLOOR fence 0x1 0x2 $d1s"; echo "$gone"
-        echo "contender floor-off-par"; echo "$reregister"; echo "run $FLOOR fence -j 0x1 0x2 $d1s"; echo "$gone"
-        echo "contender floor-off-ordered"; echo "$reregister"; echo "run $FLOOR fence -j -o 0x1 0x2 $d1s"; echo "$gone"
-        echo "contender agent-on"; echo "setup $FLOOR unregister 0x2 $d2s"; echo "stdin $WORK/on.in"; echo "run $AGENT"
+        contender "floor-off"; echo "$reregister"; echo "run $FLOOR fence 0x1 0x2 $d1s"; echo "$gone"
+        contender "floor-off-par"; echo "$reregister"; echo "run $FLOOR fence -j 0x1 0x2 $d1s"; echo "$gone"
+        contender "floor-off-ordered"; echo "$reregister"; echo "run $FLOOR fence -j -o 0x1 0x2 $d1s"; echo "$gone"
+        contender "agent-on"; echo "setup $FLOOR unregister 0x2 $d2s"; echo "stdin $WORK/on.in"; echo "run $AGENT"
         echo "verify $FLOOR check present 0x2 $d2s"
-        echo "contender agent-status"; echo "$reregister"; echo "stdin $WORK/status.in"; echo "run $AGENT"
-        echo "contender agent-monitor"; echo "stdin $WORK/monitor.in"; echo "run $AGENT"
+        contender "agent-status"; echo "$reregister"; echo "stdin $WORK/status.in"; echo "run $AGENT"
+        contender "agent-monitor"; echo "stdin $WORK/monitor.in"; echo "run $AGENT"
     } >"$WORK/plan-$tag"
     timer "$tag" "$WORK/plan-$tag"
     "$NVMET" teardown || die "nvmet teardown failed"
@@ -196,12 +290,15 @@ nvme_config() {
 # --- profile: peak RSS (GNU time) and instructions (callgrind) of one off ---------
 # After every timed run: valgrind cannot name objects read through the
 # overlay over 9p, so the files it profiles are first copied up to the
-# overlay's tmpfs (touch), which would change later timings.
+# overlay's tmpfs (touch), which would change later timings under --on-9p.
 profile() {
-    local n dir=$OUT/callgrind what d1s d2s
+    local n dir=$OUT/callgrind what d1s d2s v
+    local -a variant_names=()
+    for v in "${VARIANTS[@]}"; do variant_names+=("${v%%=*}"); done
     mkdir -p "$dir"
-    touch -c "$AGENT" "$FLOOR"
-    ldd "$AGENT" | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}' | xargs -r touch -c
+    printf '%s\n' "$AGENT" "$FLOOR" | copy_up
+    loaded_files "$AGENT" "${VARIANTS[@]#*=}" | sort -u | copy_up
+    loader_statistics
     for n in $PROFILE_DEVICES; do
         note "profile: $n namespaces"
         "$NVMET" setup --hosts 2 --namespaces "$n" --size-mb 1 >/dev/null || die "nvmet setup failed"
@@ -219,13 +316,18 @@ profile() {
         } >>"$OUT/rss.txt"
         if command -v valgrind >/dev/null; then
             local -a whats=(agent-off floor-off agent-version)
+            for v in "${variant_names[@]}"; do whats+=("$v-off" "$v-version"); done
             ((QUICK)) && whats=(agent-off)
             for what in "${whats[@]}"; do
-                [[ $what == agent-version && $n != "${PROFILE_DEVICES%% *}" ]] && continue
+                [[ $what == *-version && $n != "${PROFILE_DEVICES%% *}" ]] && continue
                 "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
                 local -a cmd=("$AGENT")
                 [[ $what == floor-off ]] && cmd=("$FLOOR" fence -j 0x1 0x2 $d1s)
                 [[ $what == agent-version ]] && cmd=("$AGENT" --version)
+                for v in "${VARIANTS[@]}"; do
+                    [[ $what == "${v%%=*}-off" ]] && cmd=("${v#*=}")
+                    [[ $what == "${v%%=*}-version" ]] && cmd=("${v#*=}" --version)
+                done
                 valgrind --tool=callgrind --callgrind-out-file="$dir/$what.$n.out" "${cmd[@]}" \
                     <"$WORK/off.in" >>"$LOG" 2>"$dir/$what.$n.log"
                 echo "$what $n exit $?" >>"$dir/exit-status.txt"
@@ -235,6 +337,43 @@ profile() {
         fi
         "$NVMET" teardown || die "nvmet teardown failed"
     done
+}
+
+# The dynamic loader's account of each dynamically linked agent's start
+# (glibc's LD_DEBUG=statistics, in TSC cycles; the guest's TSC rate to turn
+# them into time): 10 runs of --version each, after the timed runs, started
+# by bench_timer (static: no statistics of its own), without ASLR as the
+# timed runs and, as NAME-aslr, with it.
+loader_statistics() {
+    local name path aslr f
+    local plan=$WORK/plan-loader stats=$WORK/ld-stat
+    rm -rf "$stats"
+    mkdir -p "$stats"
+    {
+        echo "tsc_mhz: $(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p; s/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | tail -n1)"
+        for v in "agent=$AGENT" "${VARIANTS[@]}"; do
+            for aslr in 0 1; do
+                ((aslr == 0 && ASLR)) && continue
+                name=${v%%=*} path=${v#*=}
+                ((aslr)) && name+=-aslr
+                echo "== $name $path"
+                echo "kind: $(file_kind "$path")"
+                [[ $(file_kind "$path") == static ]] && continue
+                {
+                    echo "contender $name"
+                    ((aslr)) || echo "aslr off"
+                    echo "env LD_DEBUG=statistics"; echo "env LD_DEBUG_OUTPUT=$stats/$name"
+                    echo "run $path --version"
+                } >"$plan"
+                "$TIMER" --rounds 10 --warmup 0 --tag loader --csv /dev/null --log /dev/null "$plan" 2>/dev/null
+                for f in "$stats/$name".*; do
+                    [[ -f $f ]] || continue
+                    sed 's/^ *[0-9]*: *//' "$f" | grep -E 'cycles|relocations'
+                    echo "--"
+                done
+            done
+        done
+    } >"$OUT/loader.txt"
 }
 
 # --- SCSI: LIO through tcm_loop, fence_scsi ---------------------------------------
@@ -249,11 +388,11 @@ scsi_config() {
     printf 'action=status\nkey=2\ndevices=%s\n' "$s1" >"$WORK/scsi-status.in"
     printf 'action=monitor\ndevices=%s\n' "$s1" >"$WORK/scsi-monitor.in"
     {
-        echo "contender scsi-on"; echo "setup $SCSI_PR unregister 2 ${s2//,/ }"; echo "stdin $WORK/scsi-on.in"
+        contender "scsi-on"; echo "setup $SCSI_PR unregister 2 ${s2//,/ }"; echo "stdin $WORK/scsi-on.in"
         echo "run fence_scsi"; echo "verify $SCSI_PR check present 2 ${s1//,/ }"
-        echo "contender scsi-status"; echo "setup $SCSI_PR register 2 ${s2//,/ }"; echo "stdin $WORK/scsi-status.in"
+        contender "scsi-status"; echo "setup $SCSI_PR register 2 ${s2//,/ }"; echo "stdin $WORK/scsi-status.in"
         echo "run fence_scsi"
-        echo "contender scsi-monitor"; echo "stdin $WORK/scsi-monitor.in"; echo "run fence_scsi"
+        contender "scsi-monitor"; echo "stdin $WORK/scsi-monitor.in"; echo "run fence_scsi"
     } >"$WORK/plan-$tag"
     timer "$tag" "$WORK/plan-$tag" "${SLOW_ROUNDS:-$ROUNDS}"
     "$LIO" teardown || die "LIO teardown failed"
@@ -269,7 +408,7 @@ scsi_off_probe() {
     printf 'action=on\nkey=1\ndevices=%s\n' "$s1" | fence_scsi >>"$LOG" 2>&1
     printf 'action=off\nkey=2\ndevices=%s\n' "$s1" >"$WORK/scsi-off.in"
     {
-        echo "contender scsi-off"; echo "stdin $WORK/scsi-off.in"; echo "run fence_scsi"; echo "timeout 60"
+        contender "scsi-off"; echo "stdin $WORK/scsi-off.in"; echo "run fence_scsi"; echo "timeout 60"
         echo "verify $SCSI_PR check absent 2 $s1"
     } >"$WORK/plan-scsi-off"
     phase scsi-off start
