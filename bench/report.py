@@ -365,10 +365,14 @@ def main():
         w("")
         w("| command | median (p95) ms | peak RSS |")
         w("|---|---:|---:|")
-        order = ["exec-static-noop", "exec-true", "agent-version", "static-version", "static-version-aslr",
+        order = ["exec-static-noop", "exec-noop-dynamic", "exec-noop-cxx", "exec-noop-boost", "exec-true",
+                 "agent-version", "static-version", "static-version-aslr",
                  "packaged-version", "packaged-version-aslr",
                  "nvme-cli-version", "bash-noop", "python3-noop"]
         labels = {"exec-static-noop": "static C no-op (`bench_floor noop`)", "exec-true": "`/bin/true` (dynamic libc)",
+                  "exec-noop-dynamic": "dynamic C no-op, libc only (`bench_noop_dynamic`)",
+                  "exec-noop-cxx": "dynamic C++ no-op, + libstdc++, libm, libgcc_s (`bench_noop_cxx`)",
+                  "exec-noop-boost": "dynamic C++ no-op, + Boost.Program_options (`bench_noop_boost`)",
                   "agent-version": "`fence_nvme_pr --version` (start-up and exit only; this build)",
                   "packaged-version": "`fence_nvme_pr --version`, packaged (.deb, dynamic)",
                   "static-version": "`fence_nvme_pr --version`, static build",

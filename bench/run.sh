@@ -79,7 +79,8 @@ cmake --build "$build" -j "$jobs" --target fence_nvme_pr
 agent=$build/fence_agent/fence_nvme_pr
 # The benchmark programs: part of the main build once bench/ is a
 # subdirectory of it, else built on their own.
-if cmake --build "$build" -j "$jobs" --target bench_timer bench_floor bench_scsi_pr >/dev/null 2>&1; then
+if cmake --build "$build" -j "$jobs" --target bench_timer bench_floor bench_scsi_pr \
+        bench_noop_dynamic bench_noop_cxx bench_noop_boost >/dev/null 2>&1; then
     tools=$build/bench
 else
     cmake -S "$top/bench" -B "$build/bench-standalone" >/dev/null

@@ -39,8 +39,9 @@
 #   scsi-on, scsi-status, scsi-monitor   fence_scsi (Debian fence-agents)
 # and once, last, fence_scsi off (it hangs the LIO loopback on this kernel:
 # bounded by a timeout, reported in failures.txt). Calibration (bed "exec"):
-# the cost of exec'ing a static no-op, /bin/true, the agent's --version,
-# nvme-cli, bash and python3. With profiling (default): peak RSS of one off
+# the cost of exec'ing a static no-op, /bin/true, dynamically linked no-ops
+# (libc; + libstdc++; + Boost.Program_options: bench_noop_*, next to
+# bench_floor when built), the agent's --version, nvme-cli, bash and python3. With profiling (default): peak RSS of one off
 # under /usr/bin/time -v, instruction counts under callgrind, and the dynamic
 # loader's own account of each dynamically linked agent's start
 # (LD_DEBUG=statistics of --version, NEEDED libraries: loader.txt).
@@ -179,6 +180,7 @@ copy_up() {
 # As installed (see the header): every contender's program and libraries.
 if ((!ON_9P)); then
     loaded_files "$AGENT" "${VARIANTS[@]#*=}" "$TIMER" "$FLOOR" "$SCSI_PR" "$SCRIPT" nvme bash \
+        "$(dirname "$FLOOR")"/bench_noop_* \
         | sort -u | copy_up
     echo /etc/ld.so.cache | copy_up
 fi
@@ -231,6 +233,12 @@ calibrate() {
     {
         contender "exec-static-noop"; echo "run $FLOOR noop"
         contender "exec-true"; echo "run /bin/true"
+        # The dynamically linked no-ops, if built (bench/CMakeLists.txt).
+        local noop
+        for noop in dynamic cxx boost; do
+            [[ -x $(dirname "$FLOOR")/bench_noop_$noop ]] || continue
+            contender "exec-noop-$noop"; echo "run $(dirname "$FLOOR")/bench_noop_$noop"
+        done
         contender "agent-version"; echo "run $AGENT --version"
         for v in "${VARIANTS[@]}"; do
             contender "${v%%=*}-version"; echo "run ${v#*=} --version"
