@@ -313,14 +313,16 @@ def main():
         w("")
         loader = read_loader(os.path.join(out, "loader.txt"))
         if loader:
+            mhz = loader_mhz(out)
+            unit = "µs" if mhz else "k TSC cycles"
             w("What the dynamic loader reports for `--version` (glibc `LD_DEBUG=statistics`, median of "
-              f"{max(len(x['runs']) for x in loader.values())} runs, TSC cycles at "
-              f"{loader_mhz(out) or '?'} MHz turned into µs):")
+              f"{max(len(x['runs']) for x in loader.values())} runs, "
+              + (f"TSC cycles at {mhz} MHz turned into µs):" if mhz else "in thousands of TSC cycles; "
+                 "the TSC rate was not recorded):"))
             w("")
-            w("| build | libraries (NEEDED) | loader total µs | relocation µs | loading objects µs "
+            w(f"| build | libraries (NEEDED) | loader total {unit} | relocation {unit} | loading objects {unit} "
               "| symbol relocations (from cache) | relative relocations |")
             w("|---|---|---:|---:|---:|---:|---:|")
-            mhz = loader_mhz(out)
             for name, x in loader.items():
                 base = name[:-5] if name.endswith("-aslr") else name
                 label = VARIANT_LABELS.get(base, "this build" if base == "agent" else base)
@@ -333,7 +335,7 @@ def main():
                     vals = sorted(r[key] for r in x["runs"] if key in r)
                     return nearest_rank(vals, 50) if vals else None
                 def us(c):
-                    return "–" if c is None or not mhz else f"{c / mhz:.0f}"
+                    return "–" if c is None else f"{c / mhz:.0f}" if mhz else f"{c / 1000:.0f}"
                 w(f"| {label} | {x['kind'].replace('dynamic, NEEDED: ', '')} "
                   f"| {us(med('total'))} | {us(med('reloc'))} | {us(med('load'))} "
                   f"| {med('nrelocs')} ({med('cached')}) | {med('relative')} |")

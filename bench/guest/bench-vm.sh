@@ -58,9 +58,10 @@
 # randomisation (bench_timer's "aslr off": personality ADDR_NO_RANDOMIZE),
 # because under QEMU's software emulation (TCG) a program whose code lands at
 # new addresses in every run pays for translating that code again in every
-# run, which no CPU does: measured here, a dynamically linked C no-op takes
-# ~50 ms with ASLR and ~15 ms without, a static non-PIE no-op ~13 ms either
-# way, and fence_nvme_pr --version dynamically linked ~135 ms against ~38 ms.
+# run, which no CPU does: measured here, the packaged fence_nvme_pr --version
+# takes ~143 ms with ASLR and ~45 ms without, the static-pie build's ~100 ms
+# and ~32 ms, while the floor (static, not PIE: same addresses every run)
+# does not change.
 # The cost grows with the code a start runs at random addresses (the dynamic
 # loader, libc's and libstdc++'s start-up; a static-pie binary's own code), so
 # it would be charged to dynamic linking though real hardware does not pay
@@ -184,6 +185,10 @@ if ((!ON_9P)); then
         | sort -u | copy_up
     echo /etc/ld.so.cache | copy_up
 fi
+
+# The guest's TSC rate, read now: later kernel messages (LIO's) can push the
+# boot messages out of the ring buffer.
+TSC_MHZ=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p; s/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | tail -n1)
 
 # --- environment --------------------------------------------------------------
 {
@@ -358,7 +363,7 @@ loader_statistics() {
     rm -rf "$stats"
     mkdir -p "$stats"
     {
-        echo "tsc_mhz: $(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p; s/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | tail -n1)"
+        echo "tsc_mhz: $TSC_MHZ"
         for v in "agent=$AGENT" "${VARIANTS[@]}"; do
             for aslr in 0 1; do
                 ((aslr == 0 && ASLR)) && continue
