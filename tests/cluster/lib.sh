@@ -170,19 +170,20 @@ pcs_alerts() {
         pcs_f "$1" alert recipient add events value="$ALERTS"
 }
 
-# The README's `pcs stonith create` commands are the ones the tests run
-# (issue 11 §3: every configuration the README documents is one a test runs).
+# The README's `pcs stonith create` commands, and their crmsh forms, are the
+# ones the tests run (issue 11 §3: every configuration the README documents
+# is one a test runs).
 README_MD=$(cd "$CLUSTER_TESTS/../.." && pwd)/README.md
 
-# readme_stonith_create WHICH: the README's command for one setup, one word
-# per line without the leading "pcs": WHICH=host-map is the one with
-# pcmk_host_map, WHICH=derived the one with neither pcmk_host_map nor
-# pcmk_host_list (keys derived from Corosync). Callers change nothing but
-# devices=, which names the test's disk.
-readme_stonith_create() {
-    local which=$1 line cmd='' found=''
+# readme_command START WHICH: the README's command that begins with START
+# for one setup, one word per line without the leading tool name ("pcs",
+# "crm"): WHICH=host-map is the one with pcmk_host_map, WHICH=derived the one
+# with neither pcmk_host_map nor pcmk_host_list (keys derived from Corosync).
+# Callers change nothing but devices=, which names the test's disk.
+readme_command() {
+    local start=$1 which=$2 line cmd='' found=''
     while IFS= read -r line; do
-        [[ -n $cmd || $line == "pcs stonith create "* ]] || continue
+        [[ -n $cmd || $line == "$start"* ]] || continue
         # A shell comment after the command ("... # keys derived from Corosync").
         [[ $line =~ ^(.*[^[:space:]])[[:space:]]+#.*$ ]] && line=${BASH_REMATCH[1]}
         cmd+=" ${line%\\}"
@@ -194,10 +195,13 @@ readme_stonith_create() {
         [[ -n $found ]] && break
         cmd=''
     done <"$README_MD"
-    [[ -n $found ]] || { echo "README.md has no 'pcs stonith create' command for $which" >&2; return 1; }
+    [[ -n $found ]] || { echo "README.md has no '$start...' command for $which" >&2; return 1; }
     # xargs splits words as the shell would (quotes), without evaluating anything.
     xargs printf '%s\n' <<<"$found" | tail -n +2
 }
+readme_stonith_create() { readme_command "pcs stonith create " "$1"; }
+# The crmsh form: `crm configure primitive nvme-fence stonith:fence_nvme_pr ...`.
+readme_crm_stonith() { readme_command "crm configure primitive nvme-fence stonith:fence_nvme_pr " "$1"; }
 
 # pcs_f_readme FILE WHICH DEVICE: runs the README's command WHICH on FILE
 # with devices=DEVICE.
@@ -205,6 +209,13 @@ pcs_f_readme() {
     local -a words
     mapfile -t words < <(readme_stonith_create "$2") && ((${#words[@]})) || return 1
     pcs_f "$1" "${words[@]/#devices=*/devices=$3}"
+}
+
+# crm_f_readme FILE WHICH DEVICE: the same with the README's crmsh form.
+crm_f_readme() {
+    local -a words
+    mapfile -t words < <(readme_crm_stonith "$2") && ((${#words[@]})) || return 1
+    crm_f "$1" "${words[@]/#devices=*/devices=$3}"
 }
 
 # readme_map_key NODE: NODE's key in the README's pcmk_host_map, as
@@ -228,6 +239,30 @@ pcs_f() {
     echo "  pcs $*"
     pcs -f "$file" "$@"
 }
+
+# crm_f FILE ARGS...: crmsh on the CIB in FILE (CIB_file, which crmsh passes
+# to Pacemaker's tools), echoing the command. crmsh commits each command at
+# once and refuses one that leaves the CIB invalid for crm_verify, e.g.
+# resources without any STONITH device: build on the fencing CIB
+# (cib_begin_from).
+crm_f() {
+    local file=$1 out rc=0
+    shift
+    echo "  crm $*"
+    out=$(CIB_file=$file crm "$@" 2>&1) || rc=$?
+    # crm_verify's warning about a CIB without nodes is noise here.
+    grep -v 'lack of quorum' <<<"$out" | sed $'s/\e\[[0-9;]*m//g; /^$/d; s/^/    /'
+    return "$rc"
+}
+
+# crm_alerts FILE: pcs_alerts, in crmsh.
+crm_alerts() {
+    crm_f "$1" configure alert events /usr/local/bin/fnp-alert-log meta timestamp-format=%s.%06N to "$ALERTS"
+}
+
+# cib_begin_from BASE FILE: FILE starts as a copy of the CIB in BASE (its
+# patch then holds only what is added to it).
+cib_begin_from() { cp "$1" "$2" && cp "$2" "$2.orig"; }
 
 # ---------------------------------------------------------------- guest side
 

@@ -13,12 +13,19 @@
 # FNP_CLUSTER_UNTIL=1|4|3 stops after that scenario (they run in the order
 # 1, 4, 3, each on the state the one before left); default: all.
 # FNP_CLUSTER_DEMO=1: scenario 1 only, with a VERDICT line (examples/).
+# FNP_CLUSTER_SHELL=crmsh configures Pacemaker with crmsh instead of pcs
+# (host_config_crmsh); FNP_CLUSTER_USERLAND: see lib.sh.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
 
 host_config() {
     local dir=$1
+    case ${FNP_CLUSTER_SHELL:-pcs} in
+        pcs) ;;
+        crmsh) host_config_crmsh "$dir"; return ;;
+        *) echo "FNP_CLUSTER_SHELL must be pcs or crmsh, not '$FNP_CLUSTER_SHELL'"; return 1 ;;
+    esac
     cluster_corosync_conf "$dir" 2 || return 1
     echo "fencing: the README's command with pcmk_host_map (pcs -f, pushed to the live cluster as pcs cluster cib-push does):"
     cib_begin fencing.xml &&
@@ -34,6 +41,33 @@ host_config() {
         pcs_f service.xml constraint colocation add app with disk score=INFINITY &&
         pcs_f service.xml constraint order disk then app &&
         pcs_f service.xml constraint location disk prefers node1=50 &&
+        cib_patch service.xml service.patch
+}
+
+# The same configuration with crmsh, as on SUSE Linux Enterprise (for SAP):
+# the README's crmsh command for the fence device (only devices= changed),
+# the service in crmsh's syntax. corosync.conf still comes from pcs
+# (cluster_corosync_conf): crmsh writes it only in its bootstrap (`crm
+# cluster init`), which needs ssh and systemd on every node; it is the same
+# file either way. crmsh works on a CIB file (CIB_file) as pcs -f does, and
+# its result is pushed as a diff the same way.
+host_config_crmsh() {
+    local dir=$1
+    cluster_corosync_conf "$dir" 2 || return 1
+    echo "fencing: the README's crmsh command with pcmk_host_map (crmsh on a CIB file, pushed to the live cluster as a diff):"
+    cib_begin fencing.xml &&
+        crm_alerts fencing.xml &&
+        crm_f_readme fencing.xml host-map /dev/data-disk &&
+        cib_patch fencing.xml fencing.patch || return 1
+    echo "the service:"
+    cib_begin_from fencing.xml service.xml &&
+        crm_f service.xml configure rsc_defaults resource-stickiness=100 &&
+        crm_f service.xml configure primitive disk ocf:nvmepr:nvme_persist params devices=/dev/data-disk2 \
+            op monitor interval=10s timeout=20s on-fail=fence &&
+        crm_f service.xml configure primitive app ocf:fnptest:journal params "devices=/dev/data-disk /dev/data-disk2" &&
+        crm_f service.xml configure colocation app-with-disk inf: app disk &&
+        crm_f service.xml configure order disk-then-app Mandatory: disk app &&
+        crm_f service.xml configure location disk-prefers-node1 disk 50: node1 &&
         cib_patch service.xml service.patch
 }
 
