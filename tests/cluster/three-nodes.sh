@@ -115,8 +115,9 @@ log "alert: ${ALERT#* }"
 nap 2
 status=$(crm_status node1 2>&1)
 echo "$status" | sed -n '/Failed Resource Actions/,$p'
+# Pacemaker 2.1's crm_mon says "returned 'error'", 3.0's "returned 'Error occurred'".
 check "crm_mon lists bad-fence's failed start (its monitor) under Failed Resource Actions" \
-    grep -q "bad-fence start on node[0-9] returned 'error'" <<<"$status"
+    grep -Eq "bad-fence start on node[0-9] returned '(error|Error occurred)'" <<<"$status"
 check "bad-fence is not running anywhere" eval '! grep -q "bad-fence.*Started" <<<"$status"'
 # Pacemaker 2.1 takes exit reasons from OCF agents' stderr only: a fence
 # agent's message goes to the fencer's log, where an administrator reads
