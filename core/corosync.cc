@@ -8,17 +8,10 @@
 
 #include "keys.h"
 #include "subprocess.h"
+#include "text.h"
 
 namespace nvmepr {
 namespace {
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-  while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r')) {
-    text.remove_suffix(1);
-  }
-  return text;
-}
 
 std::optional<std::uint32_t> ParseU32(std::string_view text) {
   std::uint32_t value = 0;

@@ -89,8 +89,7 @@ Result<void> CheckDistinctDevices(const std::vector<std::string>& names) {
 }
 
 std::optional<Backend> ParseBackend(std::string_view input) {
-  std::string text(input);
-  std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string text = Lower(input);
   if (text == "auto") return Backend::kAuto;
   if (text == "passthrough") return Backend::kPassthrough;
   if (text == "block") return Backend::kBlock;
@@ -230,21 +229,6 @@ Result<void> OpenNow(const DeviceList& devices, Deadline deadline) {
     if (!result) return result.error();
   }
   return {};
-}
-
-std::vector<std::string> SplitDeviceList(std::string_view text) {
-  std::vector<std::string> names;
-  std::string current;
-  for (char c : text) {
-    if (c == ',' || c == ' ' || c == '\t' || c == '\n' || c == ';') {
-      if (!current.empty()) names.push_back(std::move(current));
-      current.clear();
-    } else {
-      current += c;
-    }
-  }
-  if (!current.empty()) names.push_back(std::move(current));
-  return names;
 }
 
 }  // namespace nvmepr

@@ -15,6 +15,7 @@
 #include "deadline.h"
 #include "device.h"
 #include "result.h"
+#include "text.h"
 
 namespace nvmepr {
 
@@ -22,6 +23,8 @@ namespace nvmepr {
 /// NVMe ioctls (/dev/nvmeXnY), the block PR ioctls elsewhere (dm-multipath).
 enum class Backend { kAuto, kPassthrough, kBlock };
 std::optional<Backend> ParseBackend(std::string_view text);
+/// The spellings ParseBackend takes, for the parameter tables.
+inline std::vector<std::string> BackendNames() { return {"auto", "passthrough", "block"}; }
 
 /// "d-2ze0abc" -> "/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_2ze0abc";
 /// absolute paths are returned as they are; anything else is an error.
@@ -87,6 +90,6 @@ DeviceList DeferOpening(const std::vector<std::string>& names, const DeviceOpene
 Result<void> OpenNow(const DeviceList& devices, Deadline deadline);
 
 /// Splits a "devices" parameter on commas and white space; empty names dropped.
-std::vector<std::string> SplitDeviceList(std::string_view text);
+inline std::vector<std::string> SplitDeviceList(std::string_view text) { return SplitList(text); }
 
 }  // namespace nvmepr

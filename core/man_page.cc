@@ -56,7 +56,7 @@ std::string CommandManPage(const CommandPage& page) {
   return out.str();
 }
 
-std::string OcfManPage(const OcfAgentSpec& spec, const std::vector<ManEntry>& exit_status,
+std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status,
                        const std::string& see_also) {
   std::ostringstream out;
   Header(out, spec.name, 7, spec.version, spec.shortdesc);
@@ -67,6 +67,7 @@ std::string OcfManPage(const OcfAgentSpec& spec, const std::vector<ManEntry>& ex
   Paragraphs(out, spec.longdesc);
   out << ".SH PARAMETERS\n";
   for (const auto& param : spec.params) {
+    if (param.cli_only) continue;
     out << ".TP\n.B " << RoffEscape(param.name) << "\n"
         << RoffEscape(param.longdesc.empty() ? param.shortdesc : param.longdesc);
     if (param.required) out << " Required.";
@@ -79,8 +80,11 @@ std::string OcfManPage(const OcfAgentSpec& spec, const std::vector<ManEntry>& ex
     out << "\n";
   }
   out << ".SH ACTIONS\n";
+  // The rows the metadata lists, with what the metadata says of them.
   for (const auto& action : spec.actions) {
-    std::string text = "default timeout " + std::to_string(action.timeout_s) + " s";
+    if (!action.advertised) continue;
+    std::string text = action.timeout_s > 0 ? "default timeout " + std::to_string(action.timeout_s) + " s"
+                                            : "no default timeout";
     if (action.interval_s > 0) text += ", interval " + std::to_string(action.interval_s) + " s";
     if (!action.role.empty()) text += ", role " + action.role;
     out << ".TP\n.B " << RoffEscape(action.name) << "\n" << RoffEscape(text) << "\n";

@@ -7,7 +7,7 @@
 #include <utility>
 #include <vector>
 
-#include "ocf_spec.h"
+#include "param_spec.h"
 
 namespace nvmepr {
 
@@ -33,7 +33,7 @@ std::string CommandManPage(const CommandPage& page);
 /// Section 7 as resource-agents documents its agents: NAME, SYNOPSIS,
 /// DESCRIPTION, PARAMETERS (OCF_RESKEY_<name>), ACTIONS with their default
 /// timeouts and intervals, EXIT STATUS, SEE ALSO.
-std::string OcfManPage(const OcfAgentSpec& spec, const std::vector<ManEntry>& exit_status,
+std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status,
                        const std::string& see_also);
 
 }  // namespace nvmepr

@@ -69,7 +69,7 @@ EnvironmentMap ProcessEnvironment() {
   return env;
 }
 
-Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env, const OcfAgentSpec& spec) {
+Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env, const AgentSpec& spec) {
   OcfRequest request;
   request.action = std::move(action);
   for (const auto& [variable, value] : env) {

@@ -10,8 +10,8 @@
 #include <string>
 #include <string_view>
 
-#include "ocf_spec.h"
 #include "param_parser.h"
+#include "param_spec.h"
 #include "result.h"
 
 namespace nvmepr {
@@ -55,6 +55,6 @@ EnvironmentMap ProcessEnvironment();
 /// attributes become warnings (Pacemaker adds names of its own, e.g.
 /// crm_feature_set); only what would make the action misbehave fails: an
 /// OCF_CHECK_LEVEL that is not a number.
-Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env, const OcfAgentSpec& spec);
+Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env, const AgentSpec& spec);
 
 }  // namespace nvmepr

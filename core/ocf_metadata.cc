@@ -21,7 +21,7 @@ const char* ContentType(ParamType type) {
   return "string";
 }
 
-std::string ParamLongdesc(const OcfParam& param) {
+std::string ParamLongdesc(const ParamSpec& param) {
   std::string text = param.longdesc.empty() ? param.shortdesc : param.longdesc;
   if (!param.choices.empty()) {
     text += " One of:";
@@ -33,7 +33,7 @@ std::string ParamLongdesc(const OcfParam& param) {
   return text;
 }
 
-void WriteParameter(XmlWriter& xml, const OcfParam& param) {
+void WriteParameter(XmlWriter& xml, const ParamSpec& param) {
   xml.Start("parameter");
   xml.Attribute("name", param.name);
   xml.Attribute("unique", param.unique ? "1" : "0");
@@ -47,10 +47,10 @@ void WriteParameter(XmlWriter& xml, const OcfParam& param) {
   xml.End();
 }
 
-void WriteAction(XmlWriter& xml, const OcfAction& action) {
+void WriteAction(XmlWriter& xml, const ActionSpec& action) {
   xml.Start("action");
   xml.Attribute("name", action.name);
-  xml.Attribute("timeout", std::to_string(action.timeout_s) + "s");
+  if (action.timeout_s > 0) xml.Attribute("timeout", std::to_string(action.timeout_s) + "s");
   if (action.interval_s > 0) xml.Attribute("interval", std::to_string(action.interval_s) + "s");
   if (!action.role.empty()) xml.Attribute("role", action.role);
   if (action.depth) xml.Attribute("depth", std::to_string(*action.depth));
@@ -59,7 +59,7 @@ void WriteAction(XmlWriter& xml, const OcfAction& action) {
 
 }  // namespace
 
-std::string OcfMetadata(const OcfAgentSpec& spec) {
+std::string OcfMetadata(const AgentSpec& spec) {
   XmlWriter xml;
   xml.Doctype("resource-agent", "ra-api-1.dtd");
   xml.Start("resource-agent");
@@ -71,10 +71,14 @@ std::string OcfMetadata(const OcfAgentSpec& spec) {
   xml.Description("longdesc", spec.longdesc);
   xml.Description("shortdesc", spec.shortdesc);
   xml.Start("parameters");
-  for (const auto& param : spec.params) WriteParameter(xml, param);
+  for (const auto& param : spec.params) {
+    if (!param.cli_only) WriteParameter(xml, param);
+  }
   xml.End();
   xml.Start("actions");
-  for (const auto& action : spec.actions) WriteAction(xml, action);
+  for (const auto& action : spec.actions) {
+    if (action.advertised) WriteAction(xml, action);
+  }
   xml.End();
   xml.End();
   return xml.Finish();

@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "ocf_spec.h"
+#include "param_spec.h"
 
 namespace nvmepr {
 
@@ -13,6 +13,6 @@ namespace nvmepr {
 /// DTD demands. Only what the DTD accepts is written: select parameters become
 /// strings whose long description lists the choices; no reloadable,
 /// unique-group or deprecated attributes. Written with libxml2.
-std::string OcfMetadata(const OcfAgentSpec& spec);
+std::string OcfMetadata(const AgentSpec& spec);
 
 }  // namespace nvmepr

@@ -13,17 +13,12 @@
 #include <cmath>
 #include <sstream>
 
+#include "text.h"
+
 namespace nvmepr {
 namespace {
 
 namespace po = boost::program_options;
-
-std::string Trim(const std::string& text) {
-  const auto first = text.find_first_not_of(" \t\r");
-  if (first == std::string::npos) return "";
-  const auto last = text.find_last_not_of(" \t\r");
-  return text.substr(first, last - first + 1);
-}
 
 std::string Unquote(const std::string& value) {
   if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front()) {
@@ -86,20 +81,6 @@ Result<std::string> ReadInput(int fd, Deadline deadline) {
   return text;
 }
 
-const ParamSpec* AgentSpec::FindParam(const std::string& name) const {
-  for (const auto& p : params) {
-    if (p.name == name) return &p;
-  }
-  return nullptr;
-}
-
-const ActionSpec* AgentSpec::FindAction(const std::string& name) const {
-  for (const auto& a : actions) {
-    if (a.name == name) return &a;
-  }
-  return nullptr;
-}
-
 // Reads one line, but never more than `limit` characters of it: a hostile
 // line without a newline must not be read whole. False at the end of input.
 bool ReadBoundedLine(std::istream& in, std::string& line, std::size_t limit) {
@@ -130,16 +111,16 @@ Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
     if (line.find('\0') != std::string::npos) {
       return Fail(ErrorKind::kInvalidArgument, "stdin line " + std::to_string(number) + " contains a NUL byte");
     }
-    line = Trim(line);
+    line = std::string(Trim(line));
     if (line.empty() || line[0] == '#') continue;
     const auto eq = line.find('=');
     if (eq == std::string::npos || eq == 0) {
       parsed.AddWarning("stdin line " + std::to_string(number) + " is not name=value; ignored");
       continue;
     }
-    std::string name = Trim(line.substr(0, eq));
+    std::string name(Trim(std::string_view(line).substr(0, eq)));
     std::replace(name.begin(), name.end(), '-', '_');
-    const std::string value = Unquote(Trim(line.substr(eq + 1)));
+    const std::string value = Unquote(std::string(Trim(std::string_view(line).substr(eq + 1))));
     const ParamSpec* param = spec.FindParam(name);
     if (param == nullptr || param->cli_only) {
       parsed.AddWarning("ignoring unknown parameter '" + name.substr(0, 64) + "'");
@@ -182,8 +163,7 @@ Result<ParsedParams> ParseCommandLine(int argc, const char* const argv[], const 
 }
 
 Result<bool> ParseBoolean(const std::string& name, const std::string& value) {
-  std::string lower = value;
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  const std::string lower = Lower(value);
   if (lower == "1" || lower == "yes" || lower == "on" || lower == "true" || lower == "y") return true;
   if (lower == "0" || lower == "no" || lower == "off" || lower == "false" || lower == "n" || lower.empty()) {
     return false;

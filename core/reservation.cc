@@ -1,8 +1,9 @@
 #include "reservation.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cstdio>
+
+#include "text.h"
 
 namespace nvmepr {
 namespace {
@@ -32,10 +33,8 @@ std::string_view TypeName(ReservationType type) {
 }
 
 std::optional<ReservationType> ParseType(std::string_view text) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) {
-    return c == '_' ? '-' : static_cast<char>(std::tolower(c));
-  });
+  std::string lower = Lower(text);
+  std::replace(lower.begin(), lower.end(), '_', '-');
   for (const auto& entry : kTypeNames) {
     if (lower == entry.name || lower == entry.acronym ||
         lower == std::to_string(static_cast<int>(entry.type))) {
@@ -43,6 +42,13 @@ std::optional<ReservationType> ParseType(std::string_view text) {
     }
   }
   return std::nullopt;
+}
+
+std::vector<std::string> TypeSpellings(ReservationType type) {
+  for (const auto& entry : kTypeNames) {
+    if (entry.type == type) return {std::string(entry.acronym), std::to_string(static_cast<int>(type))};
+  }
+  return {};
 }
 
 bool IsAllRegistrants(ReservationType type) {

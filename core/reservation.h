@@ -30,6 +30,9 @@ enum class ReservationType : std::uint8_t {
 std::string_view TypeName(ReservationType type);
 /// Parses a parameter spelling; also accepts the acronyms (WEAR) and 1-6.
 std::optional<ReservationType> ParseType(std::string_view text);
+/// Every other spelling ParseType takes for `type`, in lower case: its
+/// acronym ("wear") and its number ("5").
+std::vector<std::string> TypeSpellings(ReservationType type);
 /// All six types, in spec order.
 inline constexpr std::array<ReservationType, 6> kAllTypes = {
     ReservationType::kWriteExclusive,

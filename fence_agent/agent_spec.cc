@@ -1,5 +1,7 @@
 #include "agent_spec.h"
 
+#include "device_open.h"
+#include "reservation.h"
 #include "version.h"
 
 namespace nvmepr {
@@ -22,9 +24,13 @@ const AgentSpec& FenceAgentSpec() {
         "not registered refuses to fence others. Keys come from pcmk_host_map (node:key) or are "
         "derived from Corosync: FNV-1a of the cluster name in the high 32 bits, the nodeid in the low 32.";
     s.vendor_url = "https://nvmexpress.org";
-    const std::vector<std::string> types = {
-        "auto", "write-exclusive", "exclusive-access", "write-exclusive-registrants-only",
-        "exclusive-access-registrants-only", "write-exclusive-all-registrants", "exclusive-access-all-registrants"};
+    // The reservation types as core/reservation.cc spells them; auto first.
+    std::vector<std::string> types = {"auto"};
+    std::vector<std::string> type_spellings;
+    for (ReservationType type : kAllTypes) {
+      types.emplace_back(TypeName(type));
+      for (auto& spelling : TypeSpellings(type)) type_spellings.push_back(std::move(spelling));
+    }
     s.params = {
         Param("action", 'o', ParamType::kString, "", "[action]",
               "Fencing action (on, off, status, list, list-status, monitor, validate-all, metadata, manpage)")
@@ -41,34 +47,38 @@ const AgentSpec& FenceAgentSpec() {
         Param("reservation_type", 't', ParamType::kSelect, "auto", "[type]",
               "Reservation to create where none exists (auto: write-exclusive-all-registrants where supported, "
               "else write-exclusive-registrants-only)")
-            .Choices(types),
+            .Choices(types)
+            .Spellings(type_spellings),
         Param("device_backend", 'b', ParamType::kSelect, "auto", "[backend]",
               "How commands reach devices: NVMe passthrough, block-layer PR ioctls, or auto")
-            .Choices({"auto", "passthrough", "block"}),
+            .Choices(BackendNames()),
         Param("store_path", 's', ParamType::kString, "/run/fence_nvme_pr", "[path]",
-              "Directory for this node's saved key, device list and lock"),
+              "Directory for this node's saved key, device list and lock")
+            .AbsolutePath(),
         Param("power_timeout", 0, ParamType::kSecond, "20", "[seconds]",
-              "Time limit for the whole action, however devices behave"),
+              "Time limit for the whole action, however devices behave")
+            .Range(1000, 86400000),
         Param("delay", 0, ParamType::kSecond, "0", "[seconds]", "Wait this long before fencing (off only)"),
         Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log every device command on stderr"),
-        Param("debug_file", 'D', ParamType::kString, "", "[debugfile]", "Also write a debug log to this file"),
+        Param("debug_file", 'D', ParamType::kString, "", "[debugfile]", "Also write a debug log to this file")
+            .AbsolutePath(),
         Param("quiet", 'q', ParamType::kBoolean, "0", "", "Log only errors on stderr"),
         Param("version", 'V', ParamType::kBoolean, "", "", "Print the version and exit").CliOnly(),
         Param("help", 'h', ParamType::kBoolean, "", "", "Print this help and exit").CliOnly(),
     };
     s.actions = {
         Action("on", "Unfence: register this node's key on every device, create the reservation if none "
-                     "exists, read back.").OnTarget(),
-        Action("off", "Fence the target: preempt-and-abort its key on every device, read back."),
+                     "exists, read back.").OnTarget().Aliases({"enable"}),
+        Action("off", "Fence the target: preempt-and-abort its key on every device, read back.").Aliases({"disable"}),
         Action("reboot", "Same as off (fabric fencing cannot reboot).").Hidden(),
         Action("status", "0 if the target's key is registered on some device, 2 if on none."),
         Action("list", "The nodes this device can fence, key,node per line: every Corosync node (registered or "
                        "not), then every other registered key."),
-        Action("list-status", "As list, with 'on' (registered on some device) or 'off'."),
+        Action("list-status", "As list, with 'on' (registered on some device) or 'off'.").Aliases({"list_status"}),
         Action("monitor", "Check that every device answers and supports reservations."),
-        Action("metadata", "Print the metadata XML."),
+        Action("metadata", "Print the metadata XML.").Aliases({"meta-data"}),
         Action("manpage", "Print the man page.").Hidden(),
-        Action("validate-all", "Check every parameter and device."),
+        Action("validate-all", "Check every parameter and device.").Aliases({"validate_all"}),
     };
     return s;
   }();

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <map>
 #include <set>
+#include <string_view>
 #include <thread>
 
 #include "agent_docs.h"
@@ -285,33 +286,63 @@ int DoValidate(ActionContext& ctx) {
   return DoMonitor(ctx, "validate-all");
 }
 
+int DoMetadata(FenceEnvironment& env) {
+  *env.out << docs::kFenceAgentMetadata;  // written at build time (agent_docs/)
+  return kExitSuccess;
+}
+
+int DoManPage(FenceEnvironment& env) {
+  *env.out << docs::kFenceAgentManPage;
+  return kExitSuccess;
+}
+
+// The code of each action of FenceAgentSpec(), bound by name: `alone` needs
+// nothing but the environment, `with_context` the devices, keys and
+// deadline. A unit test checks that the names here and the table's are the same.
+struct FenceActionHandler {
+  std::string_view action;
+  int (*alone)(FenceEnvironment&);
+  int (*with_context)(ActionContext&);
+};
+constexpr FenceActionHandler kHandlers[] = {
+    {"on", nullptr, DoOn},
+    {"off", nullptr, DoOff},
+    {"reboot", nullptr, DoOff},
+    {"status", nullptr, DoStatus},
+    {"list", nullptr, [](ActionContext& ctx) { return DoList(ctx, false); }},
+    {"list-status", nullptr, [](ActionContext& ctx) { return DoList(ctx, true); }},
+    {"monitor", nullptr, [](ActionContext& ctx) { return DoMonitor(ctx, "monitor"); }},
+    {"validate-all", nullptr, DoValidate},
+    {"metadata", DoMetadata, nullptr},
+    {"manpage", DoManPage, nullptr},
+};
+
 }  // namespace
 
 int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
   const std::string& action = options.action;
-  if (action == "metadata") {
-    *env.out << docs::kFenceAgentMetadata;  // written at build time (agent_docs/)
-    return kExitSuccess;
+  const FenceActionHandler* handler = nullptr;
+  for (const auto& h : kHandlers) {
+    if (h.action == action) handler = &h;
   }
-  if (action == "manpage") {
-    *env.out << docs::kFenceAgentManPage;
-    return kExitSuccess;
+  if (handler == nullptr) {
+    return Failed(action.empty() ? "fence_nvme_pr" : action,
+                  Fail(ErrorKind::kInvalidArgument, action.empty() ? "no action given (action= or -o)"
+                                                                   : "action not implemented"));
   }
+  if (handler->alone) return handler->alone(env);
   if ((action == "off" || action == "reboot") && options.delay.count() > 0) {
     spdlog::info("off: waiting delay={} ms before fencing", options.delay.count());
     std::this_thread::sleep_for(options.delay);
   }
   ActionContext ctx(options, env);
-  if (action == "on") return DoOn(ctx);
-  if (action == "off" || action == "reboot") return DoOff(ctx);
-  if (action == "status") return DoStatus(ctx);
-  if (action == "list") return DoList(ctx, false);
-  if (action == "list-status") return DoList(ctx, true);
-  if (action == "monitor") return DoMonitor(ctx, "monitor");
-  if (action == "validate-all") return DoValidate(ctx);
-  return Failed(action.empty() ? "fence_nvme_pr" : action,
-                Fail(ErrorKind::kInvalidArgument, action.empty() ? "no action given (action= or -o)"
-                                                                 : "action not implemented"));
+  return handler->with_context(ctx);
+}
+
+std::vector<std::string> HandledFenceActions() {
+  std::vector<std::string> names;
+  for (const auto& h : kHandlers) names.emplace_back(h.action);
+  return names;
 }
 
 }  // namespace nvmepr

@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <ostream>
+#include <string>
 #include <vector>
 
 #include "corosync.h"
@@ -29,5 +30,9 @@ FenceEnvironment LinuxFenceEnvironment(Backend backend);
 
 /// Runs options.action and returns the exit status. Logs one summary line.
 int RunFenceAction(const FenceOptions& options, FenceEnvironment& env);
+
+/// The actions RunFenceAction has code for, for the test that every one of
+/// them is in the table and every row has code.
+std::vector<std::string> HandledFenceActions();
 
 }  // namespace nvmepr

@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include "clean_text.h"
 #include "log.h"
@@ -17,17 +18,24 @@
 
 namespace {
 
-constexpr const char* kUsage =
-    "usage: nvme_persist {start|stop|monitor|promote|demote|notify|validate-all|meta-data}\n"
-    "OCF resource agent: parameters come from OCF_RESKEY_<name> variables; see meta-data.\n";
+// "usage: nvme_persist {start|stop|...}", from the table.
+std::string Usage(const nvmepr::AgentSpec& spec) {
+  std::string actions;
+  for (const auto& action : spec.actions) {
+    if (!action.advertised || (actions + "|").find("|" + action.name + "|") != std::string::npos) continue;
+    actions += "|" + action.name;
+  }
+  return "usage: " + spec.name + " {" + actions.substr(1) + "}\n" +
+         "OCF resource agent: parameters come from OCF_RESKEY_<name> variables; see meta-data.\n";
+}
 
 nvmepr::OcfOutcome Run(int argc, char** argv) {
   using namespace nvmepr;
-  const OcfAgentSpec& spec = ResourceAgentSpec();
+  const AgentSpec& spec = ResourceAgentSpec();
   // OCF: the action is the first argument; anything after it is ignored.
   const std::string action = argc > 1 ? argv[1] : "";
   if (action == "usage" || action == "help" || action == "--help" || action == "-h") {
-    std::cout << kUsage;
+    std::cout << Usage(spec);
     return {kOcfSuccess, ""};
   }
   // meta-data must work whatever the environment holds.

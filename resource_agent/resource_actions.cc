@@ -1,11 +1,10 @@
 #include "resource_actions.h"
 
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <chrono>
 #include <iostream>
-#include <set>
+#include <string_view>
 
 #include "agent_docs.h"
 #include "resource_context.h"
@@ -193,36 +192,48 @@ Result<ResourceOptions> OptionsForStop(const OcfRequest& request) {
   return saved;
 }
 
-}  // namespace
-
-ResourceEnvironment LinuxResourceEnvironment() {
-  ResourceEnvironment env;
-  env.open_device = OpenLinuxDevice;
-  env.check_distinct = CheckDistinctDevices;
-  env.read_cluster = ReadClusterMap;
-  env.run_program = RunProgram;
-  env.host_name = [] {
-    char name[256] = {};
-    return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
-  };
-  env.out = &std::cout;
-  return env;
+OcfOutcome MetaData(ResourceEnvironment& env) {
+  *env.out << docs::kResourceAgentMetadata;  // written at build time (agent_docs/)
+  return {};
 }
+
+// Each instance reads the devices itself; notifications carry nothing it needs.
+OcfOutcome Notify(ResourceEnvironment&) { return {}; }
+
+// The code of each action of ResourceAgentSpec(), bound by name: `alone`
+// needs nothing but the environment (it works whatever the parameters
+// say), `with_context` the checked parameters. A unit test checks that the
+// names here and the table's are the same.
+struct ActionHandler {
+  std::string_view action;
+  OcfOutcome (*alone)(ResourceEnvironment&);
+  OcfOutcome (*with_context)(ResourceContext&);
+};
+constexpr ActionHandler kHandlers[] = {
+    {"start", nullptr, Start},       {"stop", nullptr, Stop},         {"monitor", nullptr, MonitorResource},
+    {"promote", nullptr, Promote},   {"demote", nullptr, Demote},     {"validate-all", nullptr, Validate},
+    {"notify", Notify, nullptr},     {"meta-data", MetaData, nullptr},
+};
+
+}  // namespace
 
 OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env) {
   const std::string& action = request.action;
-  if (action == "meta-data") {
-    *env.out << docs::kResourceAgentMetadata;  // written at build time (agent_docs/)
-    return {};
+  if (action.empty()) {
+    spdlog::error("no action given");
+    return {kOcfErrUnimplemented, "no action given"};
   }
-  // Each instance reads the devices itself; notifications carry nothing it needs.
-  if (action == "notify") return {};
-  static const std::set<std::string> kActions = {"start", "stop", "monitor", "promote", "demote", "validate-all"};
-  if (kActions.count(action) == 0) {
-    const std::string reason = action.empty() ? "no action given" : "unknown action '" + action.substr(0, 40) + "'";
+  auto known = ResolveAction(ResourceAgentSpec(), action, /*ignore_case=*/false);
+  const ActionHandler* handler = nullptr;
+  for (const auto& h : kHandlers) {
+    if (known && h.action == *known) handler = &h;
+  }
+  if (handler == nullptr) {
+    const std::string reason = known ? "action '" + *known + "' not implemented" : known.error().message;
     spdlog::error("{}", reason);
     return {kOcfErrUnimplemented, reason};
   }
+  if (handler->alone) return handler->alone(env);
   auto options = action == "stop" ? OptionsForStop(request) : ToResourceOptions(request.params);
   if (!options) {
     if (action == "stop") {
@@ -232,12 +243,13 @@ OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env
     return Failed(action, options.error());
   }
   ResourceContext ctx(request, *options, env);
-  if (action == "start") return Start(ctx);
-  if (action == "stop") return Stop(ctx);
-  if (action == "monitor") return MonitorResource(ctx);
-  if (action == "promote") return Promote(ctx);
-  if (action == "demote") return Demote(ctx);
-  return Validate(ctx);
+  return handler->with_context(ctx);
+}
+
+std::vector<std::string> HandledResourceActions() {
+  std::vector<std::string> names;
+  for (const auto& h : kHandlers) names.emplace_back(h.action);
+  return names;
 }
 
 }  // namespace nvmepr

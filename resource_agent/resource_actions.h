@@ -4,38 +4,22 @@
 // in-memory namespaces shared by several simulated nodes.
 #pragma once
 
-#include <functional>
-#include <ostream>
 #include <string>
 #include <vector>
 
-#include "corosync.h"
-#include "device_open.h"
 #include "ocf_environment.h"
 #include "ocf_exit.h"
-#include "subprocess.h"
+#include "resource_environment.h"
 
 namespace nvmepr {
 
-struct ResourceEnvironment {
-  /// Opens a device by name with the configured backend.
-  std::function<Result<DevicePtr>(const std::string& name, Backend backend)> open_device;
-  /// Refuses a list naming one device twice (by device number); empty: no check.
-  std::function<Result<void>(const std::vector<std::string>& names)> check_distinct;
-  /// Corosync's view, to derive this node's key.
-  std::function<Result<ClusterMap>(Deadline)> read_cluster;
-  /// Runs a helper program (crm_attribute for promotion scores).
-  std::function<Result<ProgramResult>(const std::vector<std::string>& argv, Deadline)> run_program;
-  /// This host's name, to find its entry in a key=node:key map.
-  std::function<std::string()> host_name;
-  std::ostream* out;  ///< stdout: the metadata
-};
-
-/// The real thing: Linux devices, corosync-cmapctl, crm_attribute, std::cout.
-ResourceEnvironment LinuxResourceEnvironment();
-
 /// Runs request.action and returns its exit code and, on failure, the reason.
 /// Logs one summary line per action.
+/// An unknown action is OCF_ERR_UNIMPLEMENTED (3), with a "did you mean".
 OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env);
+
+/// The actions RunResourceAction has code for, for the test that every one
+/// of them is in the table (and so in the metadata) and every row has code.
+std::vector<std::string> HandledResourceActions();
 
 }  // namespace nvmepr

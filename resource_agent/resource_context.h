@@ -11,7 +11,7 @@
 #include "ocf_environment.h"
 #include "ocf_exit.h"
 #include "ownership.h"
-#include "resource_actions.h"
+#include "resource_environment.h"
 #include "resource_options.h"
 #include "resource_state.h"
 

@@ -4,6 +4,9 @@
 #include <set>
 
 #include "keys.h"
+#include "param_values.h"
+#include "resource_spec.h"
+#include "text.h"
 
 namespace nvmepr {
 namespace {
@@ -13,10 +16,10 @@ Error Bad(const std::string& name, const std::string& value, const std::string& 
 }
 
 Result<std::vector<std::string>> ParseDevices(const std::string* value) {
-  if (value == nullptr || SplitDeviceList(*value).empty()) {
+  if (value == nullptr || SplitList(*value).empty()) {
     return Fail(ErrorKind::kInvalidArgument, "devices is required: give the shared NVMe namespaces (devices=...)");
   }
-  std::vector<std::string> devices = SplitDeviceList(*value);
+  std::vector<std::string> devices = SplitList(*value);
   std::set<std::string> seen;
   for (const auto& name : devices) {
     if (auto expanded = ExpandDeviceName(name); !expanded) return Bad("devices", *value, expanded.error().message);
@@ -50,63 +53,32 @@ Result<std::size_t> ParseRequired(const std::string& value, std::size_t devices)
   return count == devices ? 0 : count;
 }
 
-Result<ReservationType> ParseOwnerType(const std::string& value) {
-  auto type = ParseType(value);
-  if (!type || (*type != ReservationType::kWriteExclusive && *type != ReservationType::kExclusiveAccess)) {
-    return Bad("reservation_type", value,
-               "expected write-exclusive or exclusive-access (one owner; the other types let registered "
-               "standbys write)");
-  }
-  return *type;
-}
-
 }  // namespace
 
+// Types come from the table (param_values.h); what is left here is what a
+// table row cannot say: the device list, the key (or key map), and
+// required_devices, whose range depends on the number of devices.
 Result<ResourceOptions> ToResourceOptions(const ParsedParams& params) {
-  ResourceOptions options;
-  auto get = [&](const char* name) -> const std::string* {
-    auto it = params.values.find(name);
-    return it == params.values.end() ? nullptr : &it->second;
-  };
-  auto devices = ParseDevices(get("devices"));
+  auto devices = ParseDevices(params.values.count("devices") ? &params.values.at("devices") : nullptr);
   if (!devices) return devices.error();
+  auto values = ParamValues::Check(params, ResourceAgentSpec());
+  if (!values) return values.error();
+  ResourceOptions options;
   options.devices = std::move(*devices);
-  if (const std::string* v = get("key"); v && !v->empty()) {
+  if (const std::string* v = values->Given("key")) {
     if (auto r = ParseKeyParam(*v, options); !r) return r.error();
   }
-  if (const std::string* v = get("reservation_type"); v && !v->empty()) {
-    auto type = ParseOwnerType(*v);
-    if (!type) return type.error();
-    options.reservation_type = *type;
-  }
-  if (const std::string* v = get("required_devices")) {
+  // The table admits only the owner types (write-exclusive, exclusive-access).
+  options.reservation_type = ParseType(values->Choice("reservation_type")).value_or(ReservationType::kWriteExclusive);
+  if (const std::string* v = values->Given("required_devices")) {
     auto required = ParseRequired(*v, options.devices.size());
     if (!required) return required.error();
     options.required_devices = *required;
   }
-  if (const std::string* v = get("preempt_abort"); v && !v->empty()) {
-    auto flag = ParseBoolean("preempt_abort", *v);
-    if (!flag) return flag.error();
-    options.preempt_abort = *flag;
-  }
-  if (const std::string* v = get("device_backend"); v && !v->empty()) {
-    auto backend = ParseBackend(*v);
-    if (!backend) return Bad("device_backend", *v, "expected auto, passthrough or block");
-    options.backend = *backend;
-  }
-  // An empty store_path= means the default (documented in the README).
-  if (const std::string* v = get("store_path"); v && !v->empty()) {
-    if ((*v)[0] != '/') return Bad("store_path", *v, "must be an absolute path");
-    options.store_path = *v;
-  }
-  if (const std::string* v = get("promotion_score"); v && !v->empty()) {
-    int score = 0;
-    auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), score);
-    if (ec != std::errc() || end != v->data() + v->size() || score < 1 || score > 1000000) {
-      return Bad("promotion_score", *v, "expected a number from 1 to 1000000");
-    }
-    options.promotion_score = score;
-  }
+  options.preempt_abort = values->Flag("preempt_abort");
+  options.backend = ParseBackend(values->Choice("device_backend")).value_or(Backend::kAuto);
+  options.store_path = values->Text("store_path");
+  options.promotion_score = static_cast<int>(values->Integer("promotion_score"));
   return options;
 }
 

@@ -1,12 +1,12 @@
 // The resource agent's one table of parameters and actions.
 #pragma once
 
-#include "ocf_spec.h"
+#include "param_spec.h"
 
 namespace nvmepr {
 
 /// Parameters and actions of nvme_persist; the environment parser, the option
 /// checks and the metadata come from here.
-const OcfAgentSpec& ResourceAgentSpec();
+const AgentSpec& ResourceAgentSpec();
 
 }  // namespace nvmepr

@@ -51,7 +51,7 @@ TEST(OcfMetadataTest, StartsWithTheDoctypeOcfTesterWants) {
 }
 
 TEST(OcfMetadataTest, ElementsInDtdOrderAndEveryParameterOfTheTable) {
-  const OcfAgentSpec& spec = ResourceAgentSpec();
+  const AgentSpec& spec = ResourceAgentSpec();
   Doc doc = Parse(OcfMetadata(spec));
   ASSERT_NE(doc, nullptr);
   xmlNodePtr root = xmlDocGetRootElement(doc.get());
@@ -65,7 +65,7 @@ TEST(OcfMetadataTest, ElementsInDtdOrderAndEveryParameterOfTheTable) {
   auto params = Children(Children(root, "parameters")[0], "parameter");
   ASSERT_EQ(params.size(), spec.params.size());
   for (std::size_t i = 0; i < params.size(); ++i) {
-    const OcfParam& want = spec.params[i];
+    const ParamSpec& want = spec.params[i];
     EXPECT_EQ(Attr(params[i], "name"), want.name);
     EXPECT_EQ(Attr(params[i], "required"), want.required ? "1" : "0");
     std::vector<std::string> parts;

@@ -1,0 +1,23 @@
+#include "resource_environment.h"
+
+#include <unistd.h>
+
+#include <iostream>
+
+namespace nvmepr {
+
+ResourceEnvironment LinuxResourceEnvironment() {
+  ResourceEnvironment env;
+  env.open_device = OpenLinuxDevice;
+  env.check_distinct = CheckDistinctDevices;
+  env.read_cluster = ReadClusterMap;
+  env.run_program = RunProgram;
+  env.host_name = [] {
+    char name[256] = {};
+    return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
+  };
+  env.out = &std::cout;
+  return env;
+}
+
+}  // namespace nvmepr
