@@ -47,6 +47,10 @@ std::string_view OcfExitName(int code) {
       return "OCF_RUNNING_PROMOTED";
     case kOcfFailedPromoted:
       return "OCF_FAILED_PROMOTED";
+    case kOcfDegraded:
+      return "OCF_DEGRADED";
+    case kOcfDegradedPromoted:
+      return "OCF_DEGRADED_PROMOTED";
     default:
       return "OCF_UNKNOWN";
   }

@@ -22,6 +22,8 @@ enum OcfExit : int {
   kOcfNotRunning = 7,        ///< monitor: cleanly stopped
   kOcfRunningPromoted = 8,   ///< monitor: running in the promoted role
   kOcfFailedPromoted = 9,    ///< monitor: failed while promoted (demote, stop, start)
+  kOcfDegraded = 190,        ///< monitor (OCF 1.1): running, but not at full strength
+  kOcfDegradedPromoted = 191,  ///< monitor (OCF 1.1): running promoted, but not at full strength
 };
 
 /// What an action ends with: its exit code and, for failures, the one-line

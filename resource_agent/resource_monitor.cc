@@ -10,6 +10,15 @@
 namespace nvmepr {
 namespace {
 
+std::string Join(const std::vector<std::string>& lines) {
+  std::string text;
+  for (std::size_t i = 0; i < lines.size(); ++i) {
+    if (i > 0) text += "; ";
+    text += lines[i];
+  }
+  return text;
+}
+
 // What the devices say, counted, with one line for each device that is not
 // held by this node.
 struct Survey {
@@ -18,11 +27,7 @@ struct Survey {
   std::size_t holding = 0;
   std::vector<std::string> not_held;
 
-  std::string NotHeld() const {
-    std::string text;
-    for (std::size_t i = 0; i < not_held.size(); ++i) text += (i ? "; " : "") + not_held[i];
-    return text;
-  }
+  std::string NotHeld() const { return Join(not_held); }
 };
 
 std::string Describe(const Device& device, const Standing& standing, Key own) {
@@ -68,6 +73,14 @@ OcfOutcome Lost(int code, const std::string& what, const Survey& survey) {
   return {code, reason};
 }
 
+// Running with fewer devices than configured: a warning in the log, and the
+// reason names each missing device.
+OcfOutcome Degraded(int code, const std::string& what, const std::vector<std::string>& missing) {
+  const std::string reason = what + "; missing: " + Join(missing);
+  spdlog::warn("monitor: {}", reason);
+  return {code, reason};
+}
+
 }  // namespace
 
 void WarnAboutForeignRegistrations(const DeviceList& devices, const std::vector<Result<Standing>>& standings, Key own,
@@ -99,11 +112,17 @@ OcfOutcome MonitorResource(ResourceContext& ctx) {
   const std::string counts = std::to_string(survey.holding) + " of " + std::to_string(total) + " devices";
 
   if (survey.holding >= required) {
-    for (const auto& line : survey.not_held) spdlog::warn("monitor: {}", line);
     spdlog::debug("monitor: key {} holds the reservation on {}", FormatKey(*own), counts);
-    if (!promotable) return {kOcfSuccess, ""};
-    ctx.UpdatePromotionScore(survey.readable);
-    return {kOcfRunningPromoted, ""};
+    if (promotable) ctx.UpdatePromotionScore(survey.readable);
+    // OCF 1.1: enough devices to run on, but not every one: degraded, with
+    // the devices that are missing as the reason (shown by crm_mon).
+    if (survey.holding < total) {
+      return Degraded(promotable ? kOcfDegradedPromoted : kOcfDegraded,
+                      "degraded: the reservation is held on " + counts + " (required_devices " +
+                          std::to_string(required) + ")",
+                      survey.not_held);
+    }
+    return {promotable ? kOcfRunningPromoted : kOcfSuccess, ""};
   }
   if (*state) {
     switch ((*state)->role) {
@@ -117,6 +136,10 @@ OcfOutcome MonitorResource(ResourceContext& ctx) {
           spdlog::debug("monitor: unpromoted, key {} registered on {} of {} devices", FormatKey(*own),
                         survey.registered, total);
           ctx.UpdatePromotionScore(survey.readable);
+          // Degraded is about the reservation (OCF 1.1 as the issue puts
+          // it); an unpromoted instance holds none, so it is running (0)
+          // while registered on required_devices; the promotion score
+          // already tells Pacemaker it sees fewer devices.
           return {kOcfSuccess, ""};
         }
         return Lost(kOcfErrGeneric,

@@ -10,8 +10,11 @@
 
 namespace nvmepr {
 
-/// 0 while this node holds the reservation on at least required_devices (8
-/// when promotable); 0 for a started, registered unpromoted instance; 7 when
+/// 0 while this node holds the reservation on every device (8 when
+/// promotable); 190 (191 when promotable) while it holds it on at least
+/// required_devices but not on every device, the reason naming the missing
+/// devices; 0 for a started unpromoted instance registered on at least
+/// required_devices (it holds no reservation to be degraded); 7 when
 /// it never ran here and holds nothing; 1 when the reservation (or, for an
 /// unpromoted instance, the registration) was taken away while this node
 /// believed the resource ran here; 9 when that happened to a promoted

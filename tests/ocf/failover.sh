@@ -5,6 +5,9 @@
 # fails with EBADE, its monitor reports the loss, and it stops cleanly.
 # Promotable clone: both registered, promote one, promote the other
 # (takeover), demote; promotion scores go through crm_attribute.
+# Degraded (OCF 1.1): with required_devices=1 and namespace 2 disabled, the
+# monitor says 190 (191 promoted) with a reason naming the missing device,
+# run directly and through crm_resource --force-check.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
@@ -94,4 +97,35 @@ fnp_check_rc 0 "node1 monitor: running" ra node1 monitor "${P[@]}" "$RECURRING"
 fnp_check_rc 7 "node2 probe: not running" ra node2 monitor "${P[@]}"
 fnp_check "and warns about the shared identity" grep -q "this host's registration.*holds key 0x00000000000000a1" "$RA_ERR"
 fnp_check_rc 0 "node1 stop" ra node1 stop "${P[@]}"
+
+echo "== degraded (OCF 1.1)"
+ONE=required_devices=1
+# crm_resource runs the agent outside any cluster; its exit code is the agent's.
+crm() {
+    local action=$1 o
+    shift
+    local -a options=()
+    for o in "${P[@]}" "$@"; do options+=(--option "$o"); done
+    on node1 crm_resource "$action" --class ocf --provider nvmepr --agent nvme_persist "${options[@]}" >/tmp/crm.out 2>&1
+}
+fnp_check_rc 0 "node1 start with required_devices=1" ra node1 start "${P[@]}" "$ONE"
+fnp_check_rc 0 "node1 monitor: every device held (0)" ra node1 monitor "${P[@]}" "$ONE" "$RECURRING"
+if "$FNP_NVMET" ns-disable 2 >/dev/null; then
+    fnp_check_rc 190 "namespace 2 disabled: node1 monitor degraded (190)" ra node1 monitor "${P[@]}" "$ONE" "$RECURRING"
+    fnp_check "the exit reason says held on 1 of 2 and names the missing device" \
+        grep -q "ocf-exit-reason:degraded: the reservation is held on 1 of 2 devices.*/dev/data-disk2" "$RA_ERR"
+    fnp_check_rc 190 "crm_resource --force-check: degraded (190)" crm --force-check "$ONE"
+    fnp_check "crm_resource shows the reason" grep -q "held on 1 of 2 devices.*/dev/data-disk2" /tmp/crm.out
+    fnp_check_rc 0 "node1 stop" ra node1 stop "${P[@]}" "$ONE"
+    fnp_check_rc 0 "node1 start (promotable, required_devices=1)" clone node1 start "$ONE"
+    fnp_check_rc 0 "node1 promote on the one namespace left" clone node1 promote "$ONE"
+    fnp_check_rc 191 "node1 monitor (Promoted): degraded promoted (191)" \
+        clone node1 monitor "$ONE" "$RECURRING" CRM_meta_role=Promoted
+    fnp_check "the exit reason names the missing device" grep -q "ocf-exit-reason:degraded:.*/dev/data-disk2" "$RA_ERR"
+    fnp_check_rc 0 "node1 stop" clone node1 stop "$ONE"
+    fnp_check_eq "stopped: nothing registered on namespace 1" "$NOBODY" "$(state 1)"
+else
+    fnp_fail "ns-disable 2"
+fi
+"$FNP_NVMET" ns-enable 2 >/dev/null && "$FNP_NODE" refresh >/dev/null || fnp_fail "ns-enable 2"
 fnp_summary

@@ -91,8 +91,27 @@ TEST_F(ResourceActionsTest, RequiredDevicesLetsAnActionSucceedOnFewer) {
   const EnvironmentMap one = {{"OCF_RESKEY_required_devices", "1"}};
   ASSERT_EQ(Run(1, "start", one).code, kOcfSuccess);
   EXPECT_TRUE(disks_.Namespace(0).Report().Holds(DerivedKey(1)));
-  EXPECT_EQ(Run(1, "monitor", one).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "monitor", one).code, kOcfDegraded) << "enough devices, not every one: degraded (OCF 1.1)";
   EXPECT_EQ(Run(1, "monitor").code, kOcfErrGeneric) << "with all required, one device short is a failure";
+}
+
+// OCF 1.1: holding the reservation on required_devices but not on every
+// device is 190, and the reason names the device that is missing.
+TEST_F(ResourceActionsTest, MonitorIsDegradedWhenEnoughButNotEveryDeviceIsHeld) {
+  const EnvironmentMap one = {{"OCF_RESKEY_required_devices", "1"}, {"OCF_RESKEY_CRM_meta_interval", "10000"}};
+  ASSERT_EQ(Run(1, "start", one).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "monitor", one).code, kOcfSuccess) << "every device held";
+  disks_.View(1, 1).faults.unreachable = true;
+  const OcfOutcome degraded = Run(1, "monitor", one);
+  EXPECT_EQ(degraded.code, kOcfDegraded);
+  EXPECT_NE(degraded.reason.find("held on 1 of 2 devices"), std::string::npos) << degraded.reason;
+  EXPECT_NE(degraded.reason.find("/dev/disk1"), std::string::npos) << degraded.reason;
+  EXPECT_EQ(degraded.reason.find("/dev/disk0"), std::string::npos) << degraded.reason;
+  disks_.View(1, 1).faults.unreachable = false;
+  EXPECT_EQ(Run(1, "monitor", one).code, kOcfSuccess) << "back to full strength";
+  disks_.View(1, 0).faults.unreachable = true;
+  disks_.View(1, 1).faults.unreachable = true;
+  EXPECT_EQ(Run(1, "monitor", one).code, kOcfErrGeneric) << "below required_devices: lost";
 }
 
 TEST_F(ResourceActionsTest, ExclusiveAccessKeepsEveryoneElseOut) {

@@ -123,6 +123,20 @@ TEST_F(ResourcePromotableTest, ScoreIsLowerForANodeThatSeesFewerDevices) {
   EXPECT_EQ(Clone(1, "monitor", one).code, kOcfErrGeneric);
 }
 
+TEST_F(ResourcePromotableTest, PromotedMonitorIsDegradedWhenADeviceIsMissing) {
+  const EnvironmentMap one = {{"OCF_RESKEY_required_devices", "1"},
+                              {"OCF_RESKEY_CRM_meta_interval", "10000"},
+                              {"OCF_RESKEY_CRM_meta_role", "Promoted"}};
+  ASSERT_EQ(Clone(1, "start", one).code, kOcfSuccess);
+  ASSERT_EQ(Clone(1, "promote", one).code, kOcfSuccess);
+  EXPECT_EQ(Clone(1, "monitor", one).code, kOcfRunningPromoted);
+  disks_.View(1, 0).faults.unreachable = true;
+  const OcfOutcome degraded = Clone(1, "monitor", one);
+  EXPECT_EQ(degraded.code, kOcfDegradedPromoted);
+  EXPECT_NE(degraded.reason.find("/dev/disk0"), std::string::npos) << degraded.reason;
+  EXPECT_EQ(LastScoreCommand().back(), "500") << "the score still follows the devices seen";
+}
+
 TEST_F(ResourcePromotableTest, ScoreBaseIsConfigurableAndFailuresToSetItAreHarmless) {
   ASSERT_EQ(Clone(1, "start", {{"OCF_RESKEY_promotion_score", "50"}}).code, kOcfSuccess);
   EXPECT_EQ(LastScoreCommand().back(), "50");
