@@ -58,6 +58,10 @@ std::vector<ManEntry> ResourceExitStatus() {
       {kOcfNotRunning, "monitor: cleanly stopped."},
       {kOcfRunningPromoted, "monitor: running in the promoted role."},
       {kOcfFailedPromoted, "monitor: failed while promoted."},
+      {kOcfDegraded, "monitor (OCF 1.1): running, but the reservation is missing on some devices (at least "
+                     "required_devices hold it); the exit reason names them."},
+      {kOcfDegradedPromoted, "monitor (OCF 1.1): promoted, but the reservation is missing on some devices; the "
+                             "exit reason names them."},
   };
   std::vector<ManEntry> entries;
   for (const auto& [code, text] : codes) {
