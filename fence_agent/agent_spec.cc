@@ -24,7 +24,7 @@ const AgentSpec& FenceAgentSpec() {
         "not registered refuses to fence others. Keys come from pcmk_host_map (node:key) or are "
         "derived from Corosync: FNV-1a of the cluster name in the high 32 bits, the nodeid in the low 32.";
     s.vendor_url = "https://nvmexpress.org";
-    // The reservation types as core/reservation.cc spells them; auto first.
+    // The reservation types as core/device/reservation.cc spells them; auto first.
     std::vector<std::string> types = {"auto"};
     std::vector<std::string> type_spellings;
     for (ReservationType type : kAllTypes) {

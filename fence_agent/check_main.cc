@@ -6,7 +6,7 @@
 //   exit 1  fenced: this node's key is gone from a device it was unfenced on
 //   exit 2  bad arguments (--store-path= must be an absolute path)
 // A state file that cannot be read (a FIFO, a symbolic link, an unsafe
-// store directory: core/store_directory.h) is "no verdict": exit 0 at once,
+// store directory: core/agent_kit/store_directory.h) is "no verdict": exit 0 at once,
 // with a warning, never a wait.
 #include <spdlog/spdlog.h>
 

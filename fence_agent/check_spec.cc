@@ -1,6 +1,6 @@
 #include "check_spec.h"
 
-#include "man_page.h"
+#include "command_page.h"
 #include "version.h"
 
 namespace nvmepr {

@@ -126,7 +126,7 @@ int DoOn(ActionContext& ctx) {
   // one leaves every device as it was.
   if (auto r = OpenNow(*devices, ctx.deadline()); !r) return Failed("on", r.error());
   // The key this node saved when it unfenced since boot: the only other key
-  // of this host that unfencing may replace (core/registration.h).
+  // of this host that unfencing may replace (core/reservation_logic/registration.h).
   std::optional<Key> previous;
   if (auto saved = StateStore(ctx.options().store_path).Load(); saved && *saved) previous = (*saved)->key;
   if (auto r = Unfence(*devices, *key, ctx.options().reservation_type, ctx.deadline(), previous); !r) {

@@ -23,7 +23,7 @@ OcfOutcome MonitorResource(ResourceContext& ctx);
 
 /// Warns (monitor, validate-all) for each device whose report shows this
 /// host's ID registered with a key that is neither `own` nor `saved`: another
-/// node probably shares this host's NVMe identity (core/registration.h).
+/// node probably shares this host's NVMe identity (core/reservation_logic/registration.h).
 void WarnAboutForeignRegistrations(const DeviceList& devices, const std::vector<Result<Standing>>& standings, Key own,
                                    std::optional<Key> saved, const char* action);
 

@@ -64,7 +64,7 @@ TEST(ParamValuesTest, BothTablesAcceptTheirOwnDefaultsAndChoices) {
   }
 }
 
-// The reservation types are spelled once, in core/reservation.cc.
+// The reservation types are spelled once, in core/device/reservation.cc.
 TEST(ParamValuesTest, ReservationTypeChoicesComeFromTheTypeNames) {
   const ParamSpec* fence = FenceAgentSpec().FindParam("reservation_type");
   ASSERT_NE(fence, nullptr);

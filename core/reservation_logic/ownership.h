@@ -28,7 +28,7 @@ struct OwnershipRequest {
   bool preempt_abort = true;  ///< take over with preempt-and-abort (else plain preempt)
   std::size_t required = 0;   ///< devices that must succeed; 0 = all of them
   /// A key this node registered itself since boot (the state file's): the
-  /// only other key of this host registering may replace (core/registration.h).
+  /// only other key of this host registering may replace (core/reservation_logic/registration.h).
   std::optional<Key> previous;
 };
 
@@ -47,7 +47,7 @@ struct Standing {
 Standing StandingOf(const ReservationStatus& status, Key own);
 
 /// Registers `own` on every device (idempotent) by the rules of
-/// core/registration.h, the fence agent's: a registration of this host that
+/// core/reservation_logic/registration.h, the fence agent's: a registration of this host that
 /// holds a key other than `own` and `previous` refuses the action on every
 /// device before anything changed (kInvalidArgument, OCF 6), a key another
 /// host uses is refused, a duplicate undone; then checks `own` is registered

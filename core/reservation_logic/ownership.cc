@@ -19,7 +19,7 @@ Error AllRegistrantsRefusal(const Device& device, ReservationType type) {
                   "one-owner reservation: do not use both on the same devices");
 }
 
-// Registers `keys.own` by the rules both agents share (core/registration.h)
+// Registers `keys.own` by the rules both agents share (core/reservation_logic/registration.h)
 // and returns the report that shows it registered exactly once.
 Result<ReservationStatus> JoinOne(Device& device, const OwnKeys& keys, Deadline deadline) {
   auto before = device.Report(deadline);
@@ -115,7 +115,7 @@ Result<void> LeaveOne(Device& device, Key own, Deadline deadline) {
 }
 
 // Runs `one` on every device in parallel and applies the partial-success rule
-// (core/outcome.h). When `registers`, the registration rules are checked on
+// (core/reservation_logic/outcome.h). When `registers`, the registration rules are checked on
 // every device first, so that a refusal changes nothing anywhere.
 template <typename Work>
 Result<std::size_t> OnEach(const DeviceList& devices, const OwnershipRequest& request, const char* what,

@@ -16,7 +16,7 @@
 namespace nvmepr {
 namespace {
 
-// Every device must succeed (the rule of core/outcome.h with required = all).
+// Every device must succeed (the rule of core/reservation_logic/outcome.h with required = all).
 Result<void> AllSucceeded(const std::vector<Result<void>>& results, std::string_view what) {
   if (auto combined = CombineOutcomes(results, 0, what); !combined) return combined.error();
   return {};

@@ -1,13 +1,12 @@
-// man(7) pages of the OCF resource agent and of plain commands (the watchdog
-// check), written at build time by agent_docs/ next to the metadata; the
-// fence agent's page comes from metadata_writer.h.
+// The table of a command that has no parameter table of its own (the
+// watchdog check): what its man page says. Data only, so the program's own
+// table does not pull in the writers (docs/man_page.h writes the page at
+// build time).
 #pragma once
 
 #include <string>
 #include <utility>
 #include <vector>
-
-#include "param_spec.h"
 
 namespace nvmepr {
 
@@ -27,13 +26,5 @@ struct CommandPage {
   std::vector<ManEntry> files;
   std::string see_also;               ///< e.g. "fence_nvme_pr(8), watchdog(8)"
 };
-
-std::string CommandManPage(const CommandPage& page);
-
-/// Section 7 as resource-agents documents its agents: NAME, SYNOPSIS,
-/// DESCRIPTION, PARAMETERS (OCF_RESKEY_<name>), ACTIONS with their default
-/// timeouts and intervals, EXIT STATUS, SEE ALSO.
-std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status,
-                       const std::string& see_also);
 
 }  // namespace nvmepr

@@ -16,7 +16,7 @@
 namespace nvmepr {
 
 /// Registers `own` on every device (idempotent) by the rules of
-/// core/registration.h, creates a reservation of `type` where none exists
+/// core/reservation_logic/registration.h, creates a reservation of `type` where none exists
 /// (kNone = auto: write-exclusive-all-registrants where supported, else
 /// write-exclusive-registrants-only), then reads back: success only when `own`
 /// is registered exactly once and a reservation exists on every device.
