@@ -39,6 +39,17 @@ void SeeAlso(std::ostringstream& out, const std::string& see_also) {
 
 }  // namespace
 
+std::string ManParamEntry(const std::string& term, const std::string& roff_text, const ParamSpec& param) {
+  std::string entry = ".TP\n.B " + RoffEscape(term) + "\n" + roff_text;
+  if (!param.default_value.empty()) entry += " Default: " + RoffEscape(param.default_value) + ".";
+  if (!param.choices.empty()) {
+    entry += " One of:";
+    for (const auto& choice : param.choices) entry += " " + RoffEscape(choice);
+    entry += ".";
+  }
+  return entry + "\n";
+}
+
 std::string CommandManPage(const CommandPage& page) {
   std::ostringstream out;
   Header(out, page.name, page.section, page.version, page.shortdesc);
@@ -68,16 +79,9 @@ std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_
   out << ".SH PARAMETERS\n";
   for (const auto& param : spec.params) {
     if (param.cli_only) continue;
-    out << ".TP\n.B " << RoffEscape(param.name) << "\n"
-        << RoffEscape(param.longdesc.empty() ? param.shortdesc : param.longdesc);
-    if (param.required) out << " Required.";
-    if (!param.default_value.empty()) out << " Default: " << RoffEscape(param.default_value) << ".";
-    if (!param.choices.empty()) {
-      out << " One of:";
-      for (const auto& c : param.choices) out << " " << RoffEscape(c);
-      out << ".";
-    }
-    out << "\n";
+    std::string text = RoffEscape(param.longdesc.empty() ? param.shortdesc : param.longdesc);
+    if (param.required) text += " Required.";
+    out << ManParamEntry(param.name, text, param);
   }
   out << ".SH ACTIONS\n";
   // The rows the metadata lists, with what the metadata says of them.

@@ -13,6 +13,11 @@ namespace nvmepr {
 
 std::string CommandManPage(const CommandPage& page);
 
+/// One parameter of either agent's page: `.TP`, `term` in bold, then
+/// `roff_text` (already escaped: each agent says its own notes) and what the
+/// row says of the value (default, choices), the same way on every page.
+std::string ManParamEntry(const std::string& term, const std::string& roff_text, const ParamSpec& param);
+
 /// Section 7 as resource-agents documents its agents: NAME, SYNOPSIS,
 /// DESCRIPTION, PARAMETERS (OCF_RESKEY_<name>), ACTIONS with their default
 /// timeouts and intervals, EXIT STATUS, SEE ALSO.

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <sstream>
 
+#include "man_page.h"
 #include "roff.h"
 #include "xml_writer.h"
 
@@ -94,16 +95,10 @@ std::string ManPage(const AgentSpec& spec, const std::string& exit_status_text) 
       << ".SH DESCRIPTION\n" << RoffEscape(spec.longdesc) << "\n"
       << ".SH PARAMETERS\n";
   for (const auto& param : spec.params) {
-    out << ".TP\n.B " << RoffEscape(GetoptText(param)) << "\n" << RoffEscape(param.shortdesc);
-    if (!param.alias_of.empty()) out << " Deprecated name of " << RoffEscape(param.alias_of) << ".";
-    if (!param.cli_only) out << " (stdin: \\fB" << RoffEscape(param.name) << "\\fR)";
-    if (!param.default_value.empty()) out << " Default: " << RoffEscape(param.default_value) << ".";
-    if (!param.choices.empty()) {
-      out << " One of:";
-      for (const auto& c : param.choices) out << " " << RoffEscape(c);
-      out << ".";
-    }
-    out << "\n";
+    std::string text = RoffEscape(param.shortdesc);
+    if (!param.alias_of.empty()) text += " Deprecated name of " + RoffEscape(param.alias_of) + ".";
+    if (!param.cli_only) text += " (stdin: \\fB" + RoffEscape(param.name) + "\\fR)";
+    out << ManParamEntry(GetoptText(param), text, param);
   }
   out << ".SH ACTIONS\n";
   for (const auto& action : spec.actions) {
