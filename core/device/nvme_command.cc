@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "text.h"
+
 namespace nvmepr {
 namespace {
 
@@ -13,16 +15,6 @@ std::uint64_t GetLe(std::span<const std::uint8_t> in, std::size_t offset, int by
   std::uint64_t value = 0;
   for (int i = bytes - 1; i >= 0; --i) value = (value << 8) | in[offset + i];
   return value;
-}
-
-std::string HexBytes(std::span<const std::uint8_t> in, std::size_t offset, int bytes) {
-  std::string text;
-  char digits[3];
-  for (int i = 0; i < bytes; ++i) {
-    std::snprintf(digits, sizeof digits, "%02x", in[offset + i]);
-    text += digits;
-  }
-  return text;
 }
 
 // CDW10 layout shared by Register, Acquire and Release: action in bits 2:0,
@@ -100,7 +92,7 @@ NvmeCommand EncodeGetHostId(bool extended) {
 std::string DecodeHostId(std::span<const std::uint8_t> data) {
   bool zero = true;
   for (std::uint8_t b : data) zero = zero && b == 0;
-  return zero ? std::string() : HexBytes(data, 0, static_cast<int>(data.size()));
+  return zero ? std::string() : HexBytes(data);
 }
 
 std::uint32_t ReportHeaderBytes(bool extended) { return extended ? 64 : 24; }
@@ -135,9 +127,9 @@ Result<ReservationStatus> DecodeReport(std::span<const std::uint8_t> data, bool 
     r.holds_reservation = data[at + 2] & 1;
     if (extended) {
       r.key = GetLe(data, at + 8, 8);
-      r.host_id = HexBytes(data, at + 16, 16);
+      r.host_id = HexBytes(data.subspan(at + 16, 16));
     } else {
-      r.host_id = HexBytes(data, at + 8, 8);
+      r.host_id = HexBytes(data.subspan(at + 8, 8));
       r.key = GetLe(data, at + 16, 8);
     }
     status.registrants.push_back(std::move(r));

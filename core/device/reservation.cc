@@ -1,7 +1,6 @@
 #include "reservation.h"
 
 #include <algorithm>
-#include <cstdio>
 
 #include "text.h"
 
@@ -86,8 +85,8 @@ bool Capabilities::Supports(ReservationType type) const {
 }
 
 std::string FormatKey(Key key) {
-  char text[19];
-  std::snprintf(text, sizeof text, "0x%016llx", static_cast<unsigned long long>(key));
+  std::string text = "0x";
+  AppendHex(text, key, 16);
   return text;
 }
 

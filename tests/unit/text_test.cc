@@ -28,5 +28,23 @@ TEST(TextTest, EditDistance) {
   EXPECT_EQ(EditDistance("monitor", "monitor"), 0u);
 }
 
+TEST(TextTest, AppendHexKeepsLeadingZerosAndOnlyTheLowDigits) {
+  std::string text = "0x";
+  AppendHex(text, 0x1A2B, 8);
+  EXPECT_EQ(text, "0x00001a2b");
+  text.clear();
+  AppendHex(text, 0xFFFFFFFFFFFFFFFFull, 16);
+  EXPECT_EQ(text, "ffffffffffffffff");
+  text.clear();
+  AppendHex(text, 0x1234, 2);
+  EXPECT_EQ(text, "34") << "digits bounds the output";
+}
+
+TEST(TextTest, HexBytesInOrder) {
+  const std::uint8_t bytes[] = {0xa5, 0x01, 0x00, 0xff};
+  EXPECT_EQ(HexBytes(bytes), "a50100ff");
+  EXPECT_EQ(HexBytes({}), "");
+}
+
 }  // namespace
 }  // namespace nvmepr
