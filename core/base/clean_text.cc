@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "text.h"
+
 namespace nvmepr {
 namespace {
 
@@ -36,23 +38,23 @@ std::size_t PrintableUtf8Length(std::string_view text) {
 }  // namespace
 
 std::string CleanText(std::string_view text, std::size_t max_bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
   std::string clean;
   clean.reserve(std::min(text.size(), max_bytes) + 16);
+  std::string escape;  // "\\xHH" of the current byte
   std::size_t i = 0;
   while (i < text.size()) {
     const auto c = static_cast<unsigned char>(text[i]);
     std::size_t used = 1;
     std::string_view piece;
-    char escape[4];
     if (c >= 0x20 && c < 0x7F) {
       piece = text.substr(i, 1);
     } else if (const std::size_t n = c >= 0x80 ? PrintableUtf8Length(text.substr(i)) : 0; n > 0) {
       piece = text.substr(i, n);
       used = n;
     } else {
-      escape[0] = '\\', escape[1] = 'x', escape[2] = kHex[c >> 4], escape[3] = kHex[c & 0xF];
-      piece = std::string_view(escape, 4);
+      escape = "\\x";
+      AppendHex(escape, c, 2);
+      piece = escape;
     }
     if (clean.size() + piece.size() > max_bytes) break;
     clean.append(piece);

@@ -21,9 +21,9 @@ std::string Lower(std::string_view text);
 std::vector<std::string> SplitList(std::string_view text);
 
 /// Appends `value`'s lowest `digits` hex digits (lower case, leading zeros)
-/// to `out`. Keys, host IDs and status codes are formatted on the fencing
-/// path, per device and per registrant: a table lookup, not snprintf (which
-/// under emulation cost more than the NVMe commands of a 64-namespace fence).
+/// to `out`. Keys and host IDs are formatted on the fencing path, per device
+/// and per registrant: a table lookup, not snprintf (which under emulation
+/// cost more than the NVMe commands of a 64-namespace fence).
 void AppendHex(std::string& out, std::uint64_t value, int digits);
 
 /// `bytes` as two lower-case hex digits each, in order: {0xa5, 0x01} -> "a501".

@@ -7,6 +7,11 @@
 
 namespace nvmepr {
 
+bool ModelNamespace::HasKey(const std::string& host, Key key) const {
+  auto it = registrations_.find(host);
+  return it != registrations_.end() && it->second == key;
+}
+
 bool ModelNamespace::IsHolder(const std::string& host) const {
   if (type_ == ReservationType::kNone) return false;
   if (IsAllRegistrants(type_)) return registrations_.count(host) > 0;
@@ -67,10 +72,7 @@ int ModelNamespace::Register(const std::string& host, const RegisterArgs& args) 
 
 int ModelNamespace::Acquire(const std::string& host, const AcquireArgs& args) {
   std::lock_guard lock(mutex_);
-  auto mine = registrations_.find(host);
-  if (mine == registrations_.end() || mine->second != args.current_key) {
-    return kStatusReservationConflict;
-  }
+  if (!HasKey(host, args.current_key)) return kStatusReservationConflict;
   if (args.action == AcquireAction::kAcquire) {
     if (type_ == ReservationType::kNone) {
       type_ = args.type;
@@ -118,10 +120,7 @@ int ModelNamespace::Acquire(const std::string& host, const AcquireArgs& args) {
 
 int ModelNamespace::Release(const std::string& host, const ReleaseArgs& args) {
   std::lock_guard lock(mutex_);
-  auto mine = registrations_.find(host);
-  if (mine == registrations_.end() || mine->second != args.current_key) {
-    return kStatusReservationConflict;
-  }
+  if (!HasKey(host, args.current_key)) return kStatusReservationConflict;
   if (args.action == ReleaseAction::kClear) {
     registrations_.clear();
     type_ = ReservationType::kNone;

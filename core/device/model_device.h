@@ -43,6 +43,8 @@ class ModelNamespace {
 
  private:
   bool IsHolder(const std::string& host) const;
+  /// Whether `host` is registered with `key` (CRKEY of Acquire and Release).
+  bool HasKey(const std::string& host, Key key) const;
   bool RemoveKey(Key key, const std::string& keep_host);
   void DropReservationIfOrphaned();
 
