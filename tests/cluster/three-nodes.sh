@@ -112,17 +112,34 @@ node_run node1 cibadmin --patch --xml-file "$CFG/bad.patch" || { fail "cibadmin 
 log "bad-fence configured (devices=/dev/no-such-disk)"
 wait_alert "bad-fence fails" 120 "$from" "* resource * bad-fence * [1-9]* *" || exit 1
 log "alert: ${ALERT#* }"
-nap 2
-status=$(crm_status node1 2>&1)
-echo "$status" | sed -n '/Failed Resource Actions/,$p'
+# The first failed start is not the end: Pacemaker then tries the other
+# survivor (which one goes first depends on where nvme-fence runs). Read
+# crm_mon once no start or stop of bad-fence is under way.
 # Pacemaker 2.1's crm_mon says "returned 'error'", 3.0's "returned 'Error occurred'".
+failed_re="bad-fence start on (node[0-9]) returned '(error|Error occurred)'"
+bad_settled() {
+    status=$(crm_status node1 2>&1)
+    grep -Eq "$failed_re" <<<"$status" && ! grep -Eq 'bad-fence.*(Starting|Stopping)' <<<"$status"
+}
+wait_for "bad-fence's starts to end" 60 bad_settled
+echo "$status" | sed -n '/Failed Resource Actions/,$p'
 check "crm_mon lists bad-fence's failed start (its monitor) under Failed Resource Actions" \
-    grep -Eq "bad-fence start on node[0-9] returned '(error|Error occurred)'" <<<"$status"
+    grep -Eq "$failed_re" <<<"$status"
 check "bad-fence is not running anywhere" eval '! grep -q "bad-fence.*Started" <<<"$status"'
 # Pacemaker 2.1 takes exit reasons from OCF agents' stderr only: a fence
-# agent's message goes to the fencer's log, where an administrator reads
-# the cause.
-msg=$(node_run node1 grep -h "fence_nvme_pr.*stderr.*error: monitor: /dev/no-such-disk" /var/log/pacemaker/pacemaker.log | head -n1)
+# agent's message goes to the log of the fencer that ran it, on a node
+# crm_mon names, where an administrator reads the cause.
+failed_on=$(grep -Eo "$failed_re" <<<"$status" | cut -d' ' -f4 | sort -u)
+agent_message() {
+    local node
+    msg=''
+    for node in $failed_on; do
+        msg=$(node_run "$node" grep -h "fence_nvme_pr.*stderr.*error: monitor: /dev/no-such-disk" /var/log/pacemaker/pacemaker.log | head -n1)
+        [[ -n $msg ]] && return 0
+    done
+    return 1
+}
+poll 20 agent_message
 echo "  ${msg#*(log_action) }"
-check "Pacemaker's log has fence_nvme_pr's message naming the device" test -n "$msg"
+check "Pacemaker's log (on ${failed_on//$'\n'/ }) has fence_nvme_pr's message naming the device" test -n "$msg"
 summary

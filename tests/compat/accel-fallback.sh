@@ -20,6 +20,9 @@
 #   5. a guest that never prints anything, under KVM and under TCG: exit 125
 #      with a message within the boot limits (15 s; TCG's 120 s lowered to
 #      20 s by FNP_VM_TCG_LIFE_LIMIT), never at the --timeout
+#   6. a guest kernel that panics while booting under multi-threaded TCG
+#      (QEMU 7.2's race, see run-vm.sh): the retry boots single-threaded and
+#      the run passes
 # Usage: accel-fallback.sh (as root, on the host). Exit 0 iff all passed.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -130,6 +133,15 @@ if [[ $RC == 125 ]] && ((DUR < 35)) && grep -q '^run-vm: ERROR: the VM did not b
     pass "5. a silent guest under TCG: exit 125 after $DUR s"
 else
     fail "5. a silent guest under TCG: want exit 125 within 35 s, 'no sign of life ... within 20 s'"
+fi
+
+# 6
+run "a boot panic under multi-threaded TCG" FENCE_NVME_PR_ACCEL=tcg FNP_FAKE_QEMU_MODE=panic-multi
+if [[ $RC == 0 ]] && (($(count 'kernel panic while booting') == 1)) &&
+    grep -q 'kernel panic while booting, before the guest command ran: boot 2 of 3 (TCG thread=single)' <<<"$ERR"; then
+    pass "6. a boot panic under multi-threaded TCG: booted again single-threaded, passed"
+else
+    fail "6. a boot panic under multi-threaded TCG: want exit 0 after one single-threaded retry"
 fi
 
 echo "SUMMARY: $PASSED passed, $FAILED failed"
