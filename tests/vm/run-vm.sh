@@ -402,8 +402,8 @@ main() {
     # A kernel panic during boot came before the guest command started (the
     # TCG race noted in build_qemu_args was one cause): boot again, at most
     # twice. The third boot runs TCG single-threaded, where that race cannot
-    # happen but the guest is slower (a three-node cluster test took 214 s
-    # instead of 120): a CI run once saw two boots in a row panic.
+    # happen but the guest is slower (cluster.three-nodes took 222 s instead
+    # of 125): a CI run once saw two boots in a row panic.
     local boot=1
     while boot_panicked && ((boot < 3)); do
         boot=$((boot + 1))
