@@ -3,7 +3,9 @@
 // interval and as `... repair CODE` after a failure) or run it by hand.
 //   exit 0  registered, or not unfenced since boot, or no verdict (a device
 //           could not be read: logged as a warning, never a reboot)
-//   exit 1  fenced: this node's key is gone from a device it was unfenced on
+//   exit 1  fenced: another registrant removed this node's key from a device
+//           it was unfenced on (a reservation remains, other nodes registered);
+//           a key missing from a cleared or re-created disk is logged, exit 0
 //   exit 2  bad arguments (--store-path= must be an absolute path)
 // A state file that cannot be read (a FIFO, a symbolic link, an unsafe
 // store directory: core/agent_kit/store_directory.h) is "no verdict": exit 0 at once,
@@ -51,6 +53,9 @@ int Run(int argc, char** argv) {
       return 1;
     case SelfCheckOutcome::kUnknown:
       spdlog::warn("no verdict: {}", result.message);
+      return 0;
+    case SelfCheckOutcome::kAnomaly:
+      spdlog::warn("{}", result.message);
       return 0;
     case SelfCheckOutcome::kNotUnfenced:
     case SelfCheckOutcome::kRegistered:

@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <set>
@@ -12,6 +13,7 @@
 #include "agent_spec.h"
 #include "fencing.h"
 #include "keys.h"
+#include "parallel.h"
 #include "registration.h"
 #include "state_store.h"
 
@@ -56,6 +58,7 @@ class ActionContext {
     }
     auto cluster = Cluster();
     if (!cluster) return cluster.error();
+    target_key_derived_ = true;
     return (*cluster)->KeyOfNode(target);
   }
 
@@ -73,6 +76,104 @@ class ActionContext {
                                         "under Corosync (" + cluster.error().message + ")");
     }
     return (*cluster)->LocalKey();
+  }
+
+  /// `on` registers the key of the node it runs on, never another node's:
+  /// a registration holding another node's key is cut off when that node is
+  /// fenced. Refuses (nothing changed) a target that is provably another
+  /// node: a nodename naming another Corosync node (Pacemaker runs `on` on
+  /// the target itself, nodename = that node), a key Corosync derives for
+  /// another node, or, typed by hand without nodename, a key other than the
+  /// one this node saved when it unfenced since boot (unless key= names the
+  /// new key). Otherwise nothing can be proved and `on` goes ahead (a first
+  /// unfencing by hand with a pcmk_host_map key).
+  Result<void> CheckTargetIsThisNode(Key target) {
+    auto cluster = Cluster();
+    const std::optional<std::uint32_t> local = cluster ? (*cluster)->local_nodeid : std::nullopt;
+    auto refuse = [&](const std::string& why) {
+      return Fail(ErrorKind::kInvalidArgument,
+                  "refusing to register key " + FormatKey(target) + " on this node: " + why +
+                      ". `on` registers the key of the node it runs on; run it on that node (Pacemaker does "
+                      "so when the node joins), nothing changed");
+    };
+    if (local && !options_.nodename.empty()) {
+      const ClusterNode* named = (*cluster)->FindNode(options_.nodename);
+      if (named != nullptr && named->nodeid != *local) {
+        return refuse("nodename=" + options_.nodename + " is another Corosync node");
+      }
+    }
+    if (local) {
+      const ClusterNode* holder = (*cluster)->NodeWithKey(target);
+      if (holder != nullptr && holder->nodeid != *local) {
+        return refuse("it is the key Corosync derives for node " +
+                      (holder->name.empty() ? std::to_string(holder->nodeid) : holder->name));
+      }
+    }
+    if (!options_.nodename.empty()) return {};
+    // By hand: the key this node unfenced with since boot is its key (the
+    // Corosync-derived one is not proof: the cluster may use pcmk_host_map).
+    std::optional<Key> saved_key;
+    if (auto saved = StateStore(options_.store_path).Load(); saved && *saved) saved_key = (*saved)->key;
+    if (!saved_key || *saved_key == target || options_.key == target) return {};
+    return refuse("this node's key is " + FormatKey(*saved_key) + " (saved when it unfenced); give key=" +
+                  FormatKey(target) + " to confirm that the new key is this node's");
+  }
+
+  /// After an off that found `victim` missing from some device: is the target
+  /// really off? Fails (the fence is not done) when the target node may
+  /// still be registered under another key:
+  ///  - the victim's key was derived from Corosync, and a registered key is
+  ///    neither ours nor any Corosync node's (a pcmk_host_map or key= key the
+  ///    target may have unfenced with);
+  ///  - the victim's key came from pcmk_host_map, and the node nodename names
+  ///    is registered with its Corosync-derived key;
+  ///  - this node's own key is registered by another host too (a duplicate).
+  /// Without nodename or Corosync nothing more is known, and off stands.
+  Result<void> ConfirmTargetOff(const DeviceList& devices, Key own, Key victim) {
+    auto cluster = Cluster();
+    if (!cluster) return {};
+    auto views = RunOnEach<HostView>(devices, deadline_,
+                                     [deadline = deadline_](Device& device, std::size_t) { return ReadHostView(device, deadline); });
+    std::vector<Key> suspects;
+    std::optional<Key> local_derived;
+    if (auto key = (*cluster)->LocalKey()) local_derived = *key;
+    std::optional<Key> derived;
+    if (!target_key_derived_ && !options_.nodename.empty()) {
+      if (auto key = (*cluster)->KeyOfNode(options_.nodename); key && *key != victim) derived = *key;
+    }
+    for (const auto& view : views) {
+      if (!view) return view.error();
+      for (const auto& r : view->status.registrants) {
+        // Our own key (or our Corosync-derived one) under another host: a
+        // duplicate the target may hold.
+        const bool ours = r.key == own || (local_derived && r.key == *local_derived);
+        const bool our_key_elsewhere = ours && !view->host_id.empty() &&
+                                       r.host_id.size() == view->host_id.size() && r.host_id != view->host_id;
+        const bool suspect = our_key_elsewhere ||
+                             (target_key_derived_ ? r.key != own && (*cluster)->NodeWithKey(r.key) == nullptr
+                                                  : derived && r.key == *derived);
+        if (suspect && std::find(suspects.begin(), suspects.end(), r.key) == suspects.end()) {
+          suspects.push_back(r.key);
+        }
+      }
+    }
+    if (suspects.empty()) return {};
+    std::string keys;
+    for (Key key : suspects) keys += (keys.empty() ? "" : ", ") + FormatKey(key);
+    const std::string target = TargetName();
+    if (!target_key_derived_) {
+      return Fail(ErrorKind::kVerifyFailed,
+                  target + " is NOT fenced: key " + FormatKey(victim) + " is missing from some device, but " + target +
+                      " may still be registered there, with key " + keys + " (its Corosync-derived key, or this "
+                      "node's key under another host)" +
+                      "; pcmk_host_map does not match the keys the nodes unfenced with");
+    }
+    return Fail(ErrorKind::kVerifyFailed,
+                "cannot confirm that " + target + " is fenced: its Corosync-derived key " + FormatKey(victim) +
+                    " is missing from some device, but keys that belong to no Corosync node (or this node's key "
+                    "under another host) are registered (" + keys +
+                    "): " + target + " may have unfenced with one of them (pcmk_host_map, key=); give "
+                    "pcmk_host_map for every node or remove the stray keys");
   }
 
   /// The devices, each opened (and checked) by the first command sent to it,
@@ -98,6 +199,7 @@ class ActionContext {
   FenceEnvironment& env_;
   Deadline deadline_;
   std::optional<Result<ClusterMap>> cluster_;
+  bool target_key_derived_ = false;  ///< TargetKey derived the key from Corosync
 };
 
 long long MsSince(Clock::time_point start) {
@@ -120,6 +222,7 @@ int DoOn(ActionContext& ctx) {
                              "key=" + FormatKey(*ctx.options().key) + " and the target's key " + FormatKey(*key) +
                                  " differ; on registers the target's own key"));
   }
+  if (auto r = ctx.CheckTargetIsThisNode(*key); !r) return Failed("on", r.error());
   auto devices = ctx.OpenDevices();
   if (!devices) return Failed("on", devices.error());
   // Unfence registers as it goes: open every device before, so that a missing
@@ -152,8 +255,19 @@ int DoOff(ActionContext& ctx) {
   if (!victim) return Failed("off", victim.error());
   auto own = ctx.OwnKey();
   if (!own) return Failed("off", own.error());
-  if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline()); !r) {
+  bool victim_everywhere = true;
+  if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline(),
+                     &victim_everywhere);
+      !r) {
     return Failed("off", r.error());
+  }
+  // The key was missing from some device before: the node was off there
+  // already, or the key names nobody there (a pcmk_host_map that does not
+  // match the keys the nodes unfenced with, a key registered by hand). Then
+  // the target must not be registered there under another key, or the
+  // fence is not done. (Not on the usual path: it costs a Corosync read.)
+  if (!victim_everywhere) {
+    if (auto r = ctx.ConfirmTargetOff(*devices, *own, *victim); !r) return Failed("off", r.error());
   }
   spdlog::info("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
                FormatKey(*victim), devices->size(), MsSince(start));

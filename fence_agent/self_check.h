@@ -15,7 +15,9 @@ namespace nvmepr {
 enum class SelfCheckOutcome {
   kNotUnfenced,     ///< nothing saved since boot: nothing to guard
   kRegistered,      ///< the key is on every saved device
-  kFenced,          ///< the key is gone from at least one device: reboot
+  kFenced,          ///< another registrant removed the key from a device: reboot
+  kAnomaly,         ///< the key is missing where nobody else is registered or no
+                    ///< reservation remains (cleared, re-created): not a fence, no reboot
   kUnknown,         ///< a device could not be read: no verdict, no reboot
 };
 
@@ -25,8 +27,14 @@ struct SelfCheckResult {
 };
 
 /// Reads the state `on` saved under store_path and the devices' registrants.
-/// Never changes a device. An unreadable device gives kUnknown, never
-/// kFenced: a transient I/O error must not reboot a healthy node.
+/// Never changes a device. kFenced only on the evidence a fence leaves: on a
+/// device where this node's key is gone, a reservation remains and other
+/// registrants hold it (a peer's preempt-and-abort removes the victim and
+/// keeps its own registration and the reservation). A device that was
+/// cleared or created anew (no reservation, or nobody registered) is not
+/// that evidence: kAnomaly, logged, no reboot (fence_scsi_check also answers
+/// 0 there). An unreadable device gives kUnknown, never kFenced: a transient
+/// I/O error must not reboot a healthy node.
 SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnvironment& env,
                                       Deadline deadline);
 

@@ -93,10 +93,23 @@ OcfOutcome Stop(ResourceContext& ctx) {
     spdlog::error("stop: {}", prepared.error().message);
     return {kOcfErrGeneric, prepared.error().message};
   }
+  // No saved state: the resource did not run here (or its start failed
+  // before it changed anything of ours). Whatever key is registered here
+  // is then not provably this resource's: it may be fence_nvme_pr's (the
+  // same Corosync-derived key), and removing it would get this node fenced
+  // by its own watchdog check. Nothing to release.
+  if (!prepared->state) {
+    if (ctx.Promotable(prepared->state)) ctx.UpdatePromotionScore(std::nullopt);
+    spdlog::info("stop: the resource does not run here (nothing saved under {}): no device touched",
+                 ctx.options().store_path);
+    return {};
+  }
   auto usable = ctx.OpenDevices(false, 0);  // a device that cannot be opened holds nothing of ours
   std::size_t left = 0;
   if (!usable->devices.empty()) {
-    auto result = LeaveDevices(usable->devices, ctx.Ownership(prepared->own, 0), ctx.deadline());
+    OwnershipRequest leave = ctx.Ownership(prepared->own, 0);
+    leave.keep_registered = ctx.FenceRegisteredDevices(prepared->own);
+    auto result = LeaveDevices(usable->devices, leave, ctx.deadline());
     if (!result) {
       spdlog::error("stop: {}", result.error().message);
       return {kOcfErrGeneric, result.error().message};
@@ -108,7 +121,8 @@ OcfOutcome Stop(ResourceContext& ctx) {
     spdlog::error("stop: {}", r.error().message);
     return {kOcfErrGeneric, r.error().message};
   }
-  spdlog::info("stop: key {} released and unregistered on {} in {} ms", FormatKey(prepared->own),
+  spdlog::info("stop: key {} released (registration left only where it is not this resource's alone) on {} in {} ms",
+               FormatKey(prepared->own),
                Count(left, ctx.options().devices.size()), MsSince(start));
   return {};
 }

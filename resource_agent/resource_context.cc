@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <filesystem>
 
 #include "fencing.h"
 #include "outcome.h"
 #include "parallel.h"
 #include "promotion_score.h"
+#include "state_store.h"
 
 namespace nvmepr {
 namespace {
@@ -41,7 +43,10 @@ Result<Key> ResourceContext::OwnKey(const std::optional<ResourceState>& state, b
   if (prefer_saved && state) return state->key;
   auto configured = ConfiguredKey(options_, {request_.meta.on_node, env_.host_name ? env_.host_name() : ""});
   if (!configured) return configured.error();
-  if (*configured) return **configured;
+  if (*configured) {
+    if (auto r = CheckNotAnotherNodesKey(**configured); !r) return r.error();
+    return **configured;
+  }
   if (state) return state->key;
   auto cluster = env_.read_cluster(deadline_);
   if (!cluster) {
@@ -53,6 +58,21 @@ Result<Key> ResourceContext::OwnKey(const std::optional<ResourceState>& state, b
     return Fail(key.error().kind, "no key= given and Corosync cannot tell this node's key: " + key.error().message);
   }
   return key;
+}
+
+// A key= (or this node's map entry) that Corosync derives for another node
+// would put that node's key in this node's registration: fencing that node
+// (fence_nvme_pr with derived keys) would cut this one off too. Without
+// Corosync nothing can be proved.
+Result<void> ResourceContext::CheckNotAnotherNodesKey(Key key) {
+  auto cluster = env_.read_cluster ? env_.read_cluster(deadline_) : Result<ClusterMap>(Fail(ErrorKind::kNotFound, ""));
+  if (!cluster || !cluster->local_nodeid) return {};
+  const ClusterNode* holder = cluster->NodeWithKey(key);
+  if (holder == nullptr || holder->nodeid == *cluster->local_nodeid) return {};
+  return Fail(ErrorKind::kInvalidArgument,
+              "key " + FormatKey(key) + " (from key=) is the key Corosync derives for node " +
+                  (holder->name.empty() ? std::to_string(holder->nodeid) : holder->name) +
+                  ": every node needs its own key; fix key=");
 }
 
 Result<UsableDevices> ResourceContext::OpenDevices(bool check_support, std::size_t required) {
@@ -159,6 +179,25 @@ void ResourceContext::UpdatePromotionScore(std::optional<std::size_t> visible) {
     spdlog::debug("promotion score {} {}", PromotionAttribute(request_.instance),
                   score ? std::to_string(*score) : std::string("deleted"));
   }
+}
+
+std::set<std::string> ResourceContext::FenceRegisteredDevices(Key own) const {
+  std::set<std::string> shared;
+  if (env_.fence_store_path.empty()) return shared;
+  auto fence = StateStore(env_.fence_store_path).Load();
+  if (!fence || !*fence || (*fence)->key != own) return shared;
+  // One device may be named two ways (/dev/disk/by-id/... and /dev/nvme0n1).
+  auto same = [](const std::string& a, const std::string& b) {
+    std::error_code ea, eb;
+    const auto ca = std::filesystem::weakly_canonical(a, ea), cb = std::filesystem::weakly_canonical(b, eb);
+    return a == b || (!ea && !eb && ca == cb);
+  };
+  for (const auto& mine : options_.devices) {
+    for (const auto& fenced : (*fence)->devices) {
+      if (same(mine, fenced)) shared.insert(mine);
+    }
+  }
+  return shared;
 }
 
 Result<void> ResourceContext::SaveState(ResourceRole role, Key own) const {

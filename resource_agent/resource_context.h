@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -66,10 +67,17 @@ class ResourceContext {
   /// failures (no crm_attribute, no cluster) are warnings.
   void UpdatePromotionScore(std::optional<std::size_t> visible);
 
+  /// The configured devices that fence_nvme_pr unfenced this node on with
+  /// `own` (its saved state under the environment's fence_store_path): their
+  /// registration serves fencing too, and stop must leave it in place.
+  std::set<std::string> FenceRegisteredDevices(Key own) const;
+
   /// Saves `role` with the key and devices; an error if the file cannot be written.
   Result<void> SaveState(ResourceRole role, Key own) const;
 
  private:
+  Result<void> CheckNotAnotherNodesKey(Key key);
+
   const OcfRequest& request_;
   const ResourceOptions& options_;
   ResourceEnvironment& env_;

@@ -16,6 +16,7 @@ ResourceEnvironment LinuxResourceEnvironment() {
     char name[256] = {};
     return ::gethostname(name, sizeof name - 1) == 0 ? std::string(name) : std::string();
   };
+  env.fence_store_path = "/run/fence_nvme_pr";  // fence_nvme_pr's store_path default
   env.out = &std::cout;
   return env;
 }

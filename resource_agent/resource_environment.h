@@ -27,6 +27,9 @@ struct ResourceEnvironment {
   std::function<Result<ProgramResult>(const std::vector<std::string>& argv, Deadline)> run_program;
   /// This host's name, to find its entry in a key=node:key map.
   std::function<std::string()> host_name;
+  /// fence_nvme_pr's store_path on this node (its default): stop keeps a
+  /// registration that fence_nvme_pr made on the same device with the same key.
+  std::string fence_store_path;
   std::ostream* out;  ///< stdout: the metadata
 };
 

@@ -183,12 +183,45 @@ Result<ReservationType> ChooseType(Device& device, ReservationType requested, De
                               "write-exclusive-registrants-only");
 }
 
+namespace {
+
+// A write-exclusive or exclusive-access reservation (types 1 and 2) gives
+// one holder the disk, as nvme_persist does: joining it would make this
+// node's fencing registration the holder's to take (a takeover preempts the
+// holder's key, and with it the node's fencing). Kept only where
+// reservation_type asks for exactly that type.
+Result<void> CheckNoOneOwnerReservation(const DeviceList& devices, ReservationType requested, Deadline deadline) {
+  auto checks = RunOnEach<void>(devices, deadline, [requested, deadline](Device& device, std::size_t) -> Result<void> {
+    auto status = device.Report(deadline);
+    if (!status) return {};  // the action reads it again and reports it
+    const ReservationType type = status->type;
+    const bool one_owner = type == ReservationType::kWriteExclusive || type == ReservationType::kExclusiveAccess;
+    if (!one_owner || type == requested) return {};
+    return Fail(ErrorKind::kInvalidArgument,
+                device.name() + ": holds a " + std::string(TypeName(type)) +
+                    " reservation (one owner, e.g. nvme_persist's): fencing needs a reservation every registered "
+                    "node may write under; do not use fence_nvme_pr and nvme_persist on the same devices "
+                    "(or set reservation_type=" + std::string(TypeName(type)) + " if this is intended)");
+  });
+  std::vector<Error> refusals;
+  for (const auto& check : checks) {
+    if (!check) refusals.push_back(check.error());
+  }
+  if (refusals.empty()) return {};
+  return CombineFailures(refusals, "unfence refused on " + std::to_string(refusals.size()) + " of " +
+                                       std::to_string(devices.size()) + " devices, nothing changed");
+}
+
+}  // namespace
+
 Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline,
                      std::optional<Key> previous) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   const OwnKeys keys{own, previous};
   // First every device is read: a registration that is not ours, or our key
-  // under another host, refuses the whole action before anything changed.
+  // under another host, refuses the whole action before anything changed;
+  // so does a one-owner reservation fence_nvme_pr was not asked to keep.
+  if (auto checked = CheckNoOneOwnerReservation(devices, type, deadline); !checked) return checked;
   if (auto checked = CheckRegistrableEverywhere(devices, keys, deadline); !checked) return checked;
   return AllSucceeded(RunOnEach<void>(devices, deadline, [keys, type, deadline](Device& device, std::size_t) {
     return UnfenceOne(device, keys, type, deadline);
@@ -313,13 +346,19 @@ Result<void> Outcome(FenceRun& run) {
 }  // namespace
 
 Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
-                   Deadline deadline) {
+                   Deadline deadline, bool* victim_everywhere) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   if (victim == own) {
     return Fail(ErrorKind::kInvalidArgument, "refusing to fence key " + FormatKey(own) + ": it is this node's own key");
   }
   auto run = std::make_shared<FenceRun>(devices, own, victim, type, deadline);
   RunWorkers(devices.size(), deadline, [run](std::size_t i, int start_error) { FenceWorker(*run, i, start_error); });
+  if (victim_everywhere) {
+    std::lock_guard lock(run->mutex);
+    *victim_everywhere = std::all_of(run->before.begin(), run->before.end(), [victim](const auto& report) {
+      return report && *report && (*report)->IsRegistered(victim);
+    });
+  }
   return Outcome(*run);
 }
 

@@ -35,8 +35,11 @@ Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, D
 /// read-back shows `victim` gone, `own` present and a reservation in place on
 /// every device. `type` (kNone = auto) is used only where a reservation has to
 /// be created again.
+/// `victim_everywhere`, when given, is set to whether every device showed
+/// `victim` registered before the fence (false: it was off already on some,
+/// or the key names nobody: the caller may want to know more).
 Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
-                   Deadline deadline);
+                   Deadline deadline, bool* victim_everywhere = nullptr);
 
 /// On how many devices `key` is registered.
 struct KeyPresence {

@@ -12,11 +12,36 @@
 namespace nvmepr {
 namespace {
 
-Error AllRegistrantsRefusal(const Device& device, ReservationType type) {
+// Types 1 and 2: one owner, registrants get no write access.
+bool IsOneOwnerType(ReservationType type) {
+  return type == ReservationType::kWriteExclusive || type == ReservationType::kExclusiveAccess;
+}
+
+Error ForeignTypeRefusal(const Device& device, ReservationType type) {
   return Fail(ErrorKind::kUnsupported,
               device.name() + ": holds a " + std::string(TypeName(type)) +
                   " reservation (every registrant may write, e.g. fence_nvme_pr's); nvme_persist needs a "
                   "one-owner reservation: do not use both on the same devices");
+}
+
+// Before a registering action changes anything: every device readable and
+// under no reservation nvme_persist must not touch (IsOneOwnerType).
+Result<void> CheckNoForeignReservation(const DeviceList& devices, Deadline deadline) {
+  auto checks = RunOnEach<void>(devices, deadline, [deadline](Device& device, std::size_t) -> Result<void> {
+    auto status = device.Report(deadline);
+    if (!status) return {};  // the action reads it again and reports it
+    if (status->type != ReservationType::kNone && !IsOneOwnerType(status->type)) {
+      return ForeignTypeRefusal(device, status->type);
+    }
+    return {};
+  });
+  std::vector<Error> refusals;
+  for (const auto& check : checks) {
+    if (!check) refusals.push_back(check.error());
+  }
+  if (refusals.empty()) return {};
+  return CombineFailures(refusals, "refused on " + std::to_string(refusals.size()) + " of " +
+                                       std::to_string(devices.size()) + " devices, nothing changed");
 }
 
 // Registers `keys.own` by the rules both agents share (core/reservation_logic/registration.h)
@@ -24,7 +49,9 @@ Error AllRegistrantsRefusal(const Device& device, ReservationType type) {
 Result<ReservationStatus> JoinOne(Device& device, const OwnKeys& keys, Deadline deadline) {
   auto before = device.Report(deadline);
   if (!before) return before.error();
-  if (IsAllRegistrants(before->type)) return AllRegistrantsRefusal(device, before->type);
+  if (before->type != ReservationType::kNone && !IsOneOwnerType(before->type)) {
+    return ForeignTypeRefusal(device, before->type);
+  }
   return RegisterOwnKey(device, keys, deadline);
 }
 
@@ -93,10 +120,21 @@ Result<ReservationStatus> ReleaseOne(Device& device, Key own, Deadline deadline)
   return after;
 }
 
-Result<void> LeaveOne(Device& device, Key own, Deadline deadline) {
+Result<void> LeaveOne(Device& device, Key own, bool keep_registered, Deadline deadline) {
   auto released = ReleaseOne(device, own, deadline);
   if (!released) return released.error();
   if (!released->IsRegistered(own)) return {};
+  if (keep_registered) {
+    spdlog::info("{}: key {} stays registered: fence_nvme_pr unfenced this node on this device with it",
+                 device.name(), FormatKey(own));
+    return {};
+  }
+  if (released->type != ReservationType::kNone && !IsOneOwnerType(released->type)) {
+    spdlog::warn("{}: key {} stays registered: the device holds a {} reservation, whose registrations are "
+                 "not nvme_persist's to remove (fence_nvme_pr's?)",
+                 device.name(), FormatKey(own), TypeName(released->type));
+    return {};
+  }
   auto unregistered = device.Register({RegisterAction::kUnregister, own, 0, false}, deadline);
   if (!unregistered && unregistered.error().kind == ErrorKind::kUnsupported) {
     spdlog::warn("{}; key {} stays registered without the reservation, which grants no write access",
@@ -122,6 +160,7 @@ Result<std::size_t> OnEach(const DeviceList& devices, const OwnershipRequest& re
                            bool registers, Deadline deadline, Work one) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   if (registers) {
+    if (auto r = CheckNoForeignReservation(devices, deadline); !r) return r.error();
     if (auto r = CheckRegistrableEverywhere(devices, {request.own, request.previous}, deadline); !r) return r.error();
   }
   return CombineOutcomes(RunOnEach<void>(devices, deadline, [one](Device& device, std::size_t) { return one(device); }),
@@ -166,8 +205,10 @@ Result<std::size_t> ReleaseOwnership(const DeviceList& devices, const OwnershipR
 
 Result<std::size_t> LeaveDevices(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline) {
   const Key own = request.own;
-  return OnEach(devices, request, "release and unregister", false, deadline,
-                [own, deadline](Device& device) { return LeaveOne(device, own, deadline); });
+  const std::set<std::string> keep = request.keep_registered;
+  return OnEach(devices, request, "release and unregister", false, deadline, [own, keep, deadline](Device& device) {
+    return LeaveOne(device, own, keep.count(device.name()) > 0, deadline);
+  });
 }
 
 std::vector<Result<Standing>> ReadStandings(const DeviceList& devices, Key own, Deadline deadline) {

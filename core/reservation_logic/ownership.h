@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct OwnershipRequest {
   /// A key this node registered itself since boot (the state file's): the
   /// only other key of this host registering may replace (core/reservation_logic/registration.h).
   std::optional<Key> previous;
+  /// Devices (by name) where this node's registration also serves fencing
+  /// (fence_nvme_pr unfenced them with the same key): leaving releases the
+  /// reservation there but keeps the registration, or the watchdog check
+  /// would see this node fenced.
+  std::set<std::string> keep_registered;
 };
 
 /// This node's standing on one device, from its Reservation Report.
@@ -45,6 +51,13 @@ struct Standing {
 /// Reads one report into a Standing. An all-registrants reservation (types 5
 /// and 6) is nobody's exclusive ownership: `holds` stays false under it.
 Standing StandingOf(const ReservationStatus& status, Key own);
+
+/// nvme_persist's reservations are the one-owner types 1 and 2. Any other
+/// reservation on a device (3-6: every registrant may write, as
+/// fence_nvme_pr's) is not ours to join, take over or leave: registering
+/// would grant write access, preempting its holder would cut off a node's
+/// fencing registration. JoinDevices and TakeOwnership read every device
+/// first and refuse (kUnsupported, OCF 6) before anything changed.
 
 /// Registers `own` on every device (idempotent) by the rules of
 /// core/reservation_logic/registration.h, the fence agent's: a registration of this host that
@@ -70,9 +83,12 @@ Result<std::size_t> TakeOwnership(const DeviceList& devices, const OwnershipRequ
 /// Success per device when the read-back shows `own` not holding.
 Result<std::size_t> ReleaseOwnership(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline);
 
-/// Releases and unregisters `own` (idempotent). The block backend has no
-/// unregister: there the key stays registered without the reservation, which
-/// under types 1 and 2 grants nothing; a warning says so.
+/// Releases and unregisters `own` (idempotent). Keeps the registration
+/// (released only) where it serves more than this resource: a device in
+/// `keep_registered`, or one under a reservation of type 3-6 (fence_nvme_pr's).
+/// The block backend has no unregister: there the key stays registered
+/// without the reservation, which under types 1 and 2 grants nothing; a
+/// warning says so.
 Result<std::size_t> LeaveDevices(const DeviceList& devices, const OwnershipRequest& request, Deadline deadline);
 
 /// Every device's standing for `own`, or the error reading it, in device order

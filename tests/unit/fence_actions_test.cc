@@ -77,10 +77,27 @@ TEST_F(FenceActionsTest, HostMapFlow_UnfenceFenceStatus) {
 }
 
 TEST_F(FenceActionsTest, FencedNodeRefusesToFenceTheSurvivor) {
-  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node1\nplug=" + HostMap(h)), 0);
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nplug=" + HostMap(h)), 0);
   ASSERT_EQ(Run(1, "action=off\nnodename=node2\nplug=0x2"), kExitSuccess);
   EXPECT_EQ(Run(2, "action=off\nnodename=node1\nplug=0x1"), kExitFailure);
   EXPECT_TRUE(disks_.CanWriteEverywhere(1));
+}
+
+// Issue 19, hole 2: `on` typed by hand for another node ("unfence node2")
+// used to replace node1's own registration with node2's key; the next fence
+// of node2 would have cut node1 off. Refused now, whatever names the target.
+TEST_F(FenceActionsTest, OnForAnotherNodeIsRefusedAndChangesNothing) {
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h)), 0);
+  ASSERT_EQ(Run(1, "action=off\nnodename=node2"), kExitSuccess);
+  const Key node1 = *DeriveKey("test", 1), node2 = *DeriveKey("test", 2);
+  EXPECT_EQ(Run(1, "action=on\nplug=" + FormatKey(node2)), kExitFailure) << "by hand, node2's key";
+  EXPECT_EQ(Run(1, "action=on\nplug=node2"), kExitFailure) << "by hand, node2's name";
+  EXPECT_EQ(Run(1, "action=on\nnodename=node2"), kExitFailure) << "nodename of another node";
+  EXPECT_EQ(Run(1, "action=on\nplug=0x77"), kExitFailure) << "a key that is not node1's";
+  EXPECT_EQ(*disks_.Namespace(0).KeyOf("node1"), node1);
+  EXPECT_FALSE(disks_.Namespace(0).KeyOf("node2"));
+  EXPECT_EQ(Run(1, "action=on\nplug=0x77\nkey=0x77"), kExitSuccess) << "key= confirms the new key is node1's";
+  EXPECT_EQ(*disks_.Namespace(1).KeyOf("node1"), 0x77u);
 }
 
 TEST_F(FenceActionsTest, CorosyncDerivedKeysWithoutHostMap) {
@@ -147,7 +164,8 @@ TEST_F(FenceActionsTest, OnRefusesToTakeOverAnotherNodesRegistrationOfThisHost) 
 
 TEST_F(FenceActionsTest, OnReplacesTheKeyItSavedSinceBootOnly) {
   ASSERT_EQ(Run(1, "action=on\nplug=0x11"), 0);
-  ASSERT_EQ(Run(1, "action=on\nplug=0x12"), 0) << "0x11 was saved under store_path by this node";
+  EXPECT_EQ(Run(1, "action=on\nplug=0x12"), kExitFailure) << "by hand, another key than the saved one: confirm";
+  ASSERT_EQ(Run(1, "action=on\nplug=0x12\nkey=0x12"), 0) << "0x11 was saved under store_path by this node";
   EXPECT_EQ(disks_.Namespace(0).KeyOf("node1"), std::optional<Key>(0x12));
   std::filesystem::remove_all(dir_ + "/node1");  // a reboot: /run is empty
   EXPECT_EQ(Run(1, "action=on\nplug=0x13"), kExitFailure);

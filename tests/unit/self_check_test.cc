@@ -78,8 +78,24 @@ TEST_F(SelfCheckTest, FencedNodeFails) {
   FenceEnvironment env = Env(1);
   const SelfCheckResult result = CheckSelfRegistration(Store(1), env, Deadline::After(2s));
   EXPECT_EQ(result.outcome, SelfCheckOutcome::kFenced);
-  EXPECT_NE(result.message.find("0x0000000000000001 is registered on only 0 of 2"), std::string::npos) << result.message;
+  EXPECT_NE(result.message.find("0x0000000000000001 was removed from /dev/disk0, /dev/disk1"), std::string::npos)
+      << result.message;
   EXPECT_EQ(Check(2), SelfCheckOutcome::kRegistered);
+}
+
+// Issue 19, hole 3: a reservation cleared on one disk (maintenance, a target
+// that lost its state) takes every node's key away there; that is not a
+// fence, and no node may reboot for it.
+TEST_F(SelfCheckTest, ClearedDiskIsAnAnomalyNotAFence) {
+  ASSERT_EQ(Agent(1, "action=on\nport=0x1"), kExitSuccess);
+  ASSERT_EQ(Agent(2, "action=on\nport=0x2"), kExitSuccess);
+  const ReservationType type = disks_.Namespace(1).Report().type;
+  ASSERT_EQ(disks_.Namespace(1).Release("node1", {ReleaseAction::kClear, type, 0x1}), 0);
+  FenceEnvironment env = Env(1);
+  const SelfCheckResult result = CheckSelfRegistration(Store(1), env, Deadline::After(2s));
+  EXPECT_EQ(result.outcome, SelfCheckOutcome::kAnomaly);
+  EXPECT_NE(result.message.find("missing from /dev/disk1"), std::string::npos) << result.message;
+  EXPECT_EQ(Check(2), SelfCheckOutcome::kAnomaly);
 }
 
 TEST_F(SelfCheckTest, UnreadableDeviceIsNoVerdictNotAReboot) {
