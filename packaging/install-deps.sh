@@ -11,12 +11,13 @@ build_packages=(
 )
 # The VM test bed (QEMU, a busybox initramfs, nvme-cli as an independent
 # reader of reservations) and the real Pacemaker tools the tests drive;
-# clang (libFuzzer, tests/fuzz) and devscripts (hardening-check).
+# clang (libFuzzer, tests/fuzz), devscripts (hardening-check) and RapidCheck
+# (the safety property test, tests/property).
 test_packages=(
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd nvme-cli util-linux
   pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
   fence-agents sg3-utils time valgrind gnuplot-nox
-  clang devscripts
+  clang devscripts librapidcheck-dev
   crmsh debootstrap
 )
 # crmsh: the README's crm commands and a cluster scenario configured with it;

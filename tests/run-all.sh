@@ -10,7 +10,7 @@ jobs=$(nproc)
 
 packaging/install-deps.sh test
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCE_NVME_PR_PROPERTY_TESTS=ON >/dev/null
 cmake --build build -j "$jobs"
 cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
 cmake --build build-asan -j "$jobs" --target unit_tests
