@@ -1,7 +1,9 @@
 #!/bin/bash
 # Checks the administrator examples without a cluster: bash -n and shellcheck
 # on each script; hana-style.sh and rac-style.sh print (and without --apply do
-# not run) the pcs commands the README promises; verify.sh refuses bad usage,
+# not run) the pcs commands the README promises (hana-style.sh: also with disk
+# IDs d-xxxx, and it refuses one disk for both fencing and data);
+# verify.sh refuses bad usage,
 # a fence of its own node or after a failed check, keeps nvme-cli to block
 # devices and cuts a hung one (with stand-ins for the agent, pcs and nvme-cli).
 set -uo pipefail
@@ -34,6 +36,21 @@ bash "$here/verify.sh" >/dev/null 2>&1
 check "verify.sh without devices: usage, exit 2" test $? -eq 2
 bash "$here/hana-style.sh" --bogus >/dev/null 2>&1
 check "hana-style.sh --bogus: exit 2" test $? -eq 2
+check "hana-style.sh says it changes cluster-wide settings" grep -qF "Cluster-wide settings" <<<"$hana"
+cloud=/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_
+for same in "d-abc0 d-abc0" "d-abc0 ${cloud}abc0" "/dev/nvme0n1 /dev/nvme0n1"; do
+  read -r fence data <<<"$same"
+  out=$(FENCE_DISK=$fence DATA_DISK=$data PATH=/nonexistent "$BASH" "$here/hana-style.sh" 2>&1)
+  check "hana-style.sh refuses FENCE_DISK=$fence DATA_DISK=$data (exit 2, nothing printed to run)" \
+    test $? -eq 2 -a -z "$(grep '^pcs' <<<"$out")"
+done
+hana=$(FENCE_DISK=d-fence01 DATA_DISK=d-data01 PATH=/nonexistent "$BASH" "$here/hana-style.sh" 2>&1)
+check "hana-style.sh with disk IDs: exit 0" test $? -eq 0
+for want in "devices=d-fence01 " "devices=d-data01 " "device=${cloud}data01-part1 "; do
+  check "hana-style.sh with disk IDs: $want" grep -qF -- "$want" <<<"$hana"
+done
+FENCE_DISK=d-Bad PATH=/nonexistent "$BASH" "$here/hana-style.sh" >/dev/null 2>&1
+check "hana-style.sh FENCE_DISK=d-Bad (not a disk ID): exit 2" test $? -eq 2
 
 # verify.sh with stand-ins on its PATH (each records its arguments; the
 # nvme one hangs when asked, to show the time limit): the
