@@ -134,14 +134,30 @@ TEST_F(DebugFileTest, LoggingWritesEveryLineToARegularFile) {
   EXPECT_NE(ReadFile(file).find("debug: a debug line"), std::string::npos) << ReadFile(file);
 }
 
-TEST(FenceOptionsDebugFileTest, MustBeAbsolute) {
+// A relative debug_file used to fail parsing, and so every action, off
+// included: a log file must never fail a fence. Now a warning at set-up.
+TEST(FenceOptionsDebugFileTest, ARelativePathIsAWarningNotAFailure) {
   ParsedParams parsed;
-  parsed.values = {{"action", "monitor"}, {"debug_file", "debug.log"}};
+  parsed.values = {{"action", "off"}, {"debug_file", "debug.log"}};
   auto options = ToFenceOptions(parsed);
-  ASSERT_FALSE(options);
-  EXPECT_NE(options.error().message.find("absolute"), std::string::npos);
+  ASSERT_TRUE(options) << options.error().message;
+  EXPECT_EQ(options->debug_file, "debug.log");
   parsed.values["debug_file"] = "";
   ASSERT_TRUE(ToFenceOptions(parsed)) << "empty: no debug file";
+}
+
+TEST_F(DebugFileTest, LoggingWarnsAboutARelativePathAndCreatesNothing) {
+  const fs::path here = fs::current_path();
+  fs::current_path(root_);
+  ::testing::internal::CaptureStderr();
+  SetUpLogging({"debug_file_test", false, false, "debug.log"});
+  spdlog::info("a line");
+  spdlog::default_logger()->flush();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  fs::current_path(here);
+  EXPECT_NE(err.find("debug_file 'debug.log': must be an absolute path; continuing without it"), std::string::npos)
+      << err;
+  EXPECT_FALSE(fs::exists(root_ / "debug.log"));
 }
 
 }  // namespace
