@@ -96,6 +96,24 @@ TEST_F(DebugFileTest, RefusesDevicesDirectoriesAndFifosWithoutWaiting) {
   }
 }
 
+// A regular "file" on procfs or sysfs is a kernel command: /proc/self/comm
+// (writable by its owner) renames the process. Refused, also through a
+// symbolic link to the directory above.
+TEST_F(DebugFileTest, RefusesProcfsAndSysfsAlsoThroughALinkedDirectory) {
+  fs::create_directory_symlink("/proc/self", root_ / "proc-self");
+  for (const std::string& path : {std::string("/proc/self/comm"), std::string("/sys/kernel/uevent_seqnum"),
+                                  std::string("/proc/new.log"), (root_ / "proc-self" / "comm").string()}) {
+    auto fd = OpenDebugFile(path);
+    ASSERT_FALSE(fd) << path;
+    EXPECT_EQ(fd.error().kind, ErrorKind::kRefused) << fd.error().message;
+    EXPECT_NE(fd.error().message.find("kernel interface"), std::string::npos) << fd.error().message;
+  }
+  std::ifstream comm("/proc/self/comm");
+  std::string name;
+  std::getline(comm, name);
+  EXPECT_NE(name, "") << "the process keeps its name";
+}
+
 // Through the logger as the agent sets it up: a FIFO with a reader would take
 // every line (and block when full); a symlink would be followed; a missing
 // directory would be created. None of that: a warning, then no debug file.
