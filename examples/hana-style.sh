@@ -17,6 +17,13 @@
 #               frozen old primary cannot write when it wakes up.
 # With one disk only: use fence_nvme_pr on it and leave out nvme_persist (see
 # rac-style.sh); the fence then cuts the failed node off the data itself.
+# FENCE_DISK and DATA_DISK must differ (refused otherwise).
+#
+# CLUSTER-WIDE: besides creating its own resources, this changes settings of
+# the whole cluster that every other resource inherits: the Corosync token
+# (totem token=5000), stonith-timeout=45s, and the resource defaults
+# migration-threshold=3 and resource-stickiness=200. On a cluster that runs
+# other things, read those lines first and leave out what does not fit.
 set -euo pipefail
 
 NODE1=${NODE1:-hana1}
@@ -25,7 +32,6 @@ NODE2=${NODE2:-hana2}
 # or an Alibaba Cloud disk ID d-xxxx.
 FENCE_DISK=${FENCE_DISK:-/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_fence0001}
 DATA_DISK=${DATA_DISK:-/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_data0001}
-DATA_FS=${DATA_FS:-${DATA_DISK}-part1}
 MOUNTPOINT=${MOUNTPOINT:-/hana/data}
 # The application: any resource agent; systemd:... for a service.
 APP_AGENT=${APP_AGENT:-systemd:hana-demo}
@@ -37,6 +43,31 @@ case "${1:-}" in
   *) echo "usage: $0 [--apply]" >&2; exit 2 ;;
 esac
 
+# A disk as both agents take it: an absolute path, or a disk ID d-xxxx
+# (lower-case letters and digits), which names
+# /dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_xxxx on every node.
+by_id_path() {
+  case $1 in
+    d-*) [[ ${1#d-} =~ ^[a-z0-9]+$ ]] || { echo "$0: '$1': a disk ID is d- and lower-case letters and digits" >&2; exit 2; }
+         echo "/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_${1#d-}" ;;
+    /*) echo "$1" ;;
+    *) echo "$0: disk '$1': give a /dev/disk/by-id/... path or a disk ID d-xxxx" >&2; exit 2 ;;
+  esac
+}
+fence_path=$(by_id_path "$FENCE_DISK")
+data_path=$(by_id_path "$DATA_DISK")
+# The file system is the data disk's first partition: the by-id name of a
+# disk ID, never "d-xxxx-part1".
+DATA_FS=${DATA_FS:-${data_path}-part1}
+# One disk for both would put nvme_persist's exclusive reservation on the
+# fence disk (README, "The resource agent"): refused, by name and, where the
+# disks are attached here, by the device they lead to.
+if [[ $fence_path == "$data_path" ]] ||
+   [[ -e $fence_path && -e $data_path && $(readlink -f -- "$fence_path") == "$(readlink -f -- "$data_path")" ]]; then
+  echo "$0: FENCE_DISK ($FENCE_DISK) and DATA_DISK ($DATA_DISK) are the same disk: give two disks" >&2
+  exit 2
+fi
+
 run() {
   printf '%q ' "$@"
   printf '\n'
@@ -44,6 +75,8 @@ run() {
 }
 
 # --- Timeouts: fast failover, without fencing a node for a hiccup ----------
+# (Cluster-wide, as are the resource defaults further down.)
+echo "# Cluster-wide settings (every resource inherits them): totem token, stonith-timeout, resource defaults"
 # Corosync token 5000 ms: a node is declared lost after token + consensus
 # (1.2 x token) = 11 s. The default 3000 ms (7.2 s) misfires on cloud VMs that
 # pause for a few seconds (live migration, host maintenance); the 30 s that

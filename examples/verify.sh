@@ -6,8 +6,13 @@
 #   3. whether Pacemaker knows the device and each node was unfenced
 #   4. with --fence NODE (a TEST node, never one that runs anything you need):
 #      a guided `pcs stonith fence NODE`, with what to expect at each step.
+#      Refused for the node this runs on (it would cut itself off in the
+#      middle of the guide) and after any failed check above (a fence test on
+#      a set-up that already shows a problem proves nothing and may hurt).
 # Usage: verify.sh DEVICES [--fence NODE]
 #   DEVICES as in the stonith resource's devices= (comma separated)
+# nvme-cli is run only on block devices, each call bounded by
+# VERIFY_NVME_TIMEOUT seconds (default 10): a hung path must not hang this.
 set -uo pipefail
 
 usage() { echo "usage: $0 DEVICES [--fence NODE]" >&2; exit 2; }
@@ -19,6 +24,26 @@ if [[ $# -gt 0 ]]; then
   [[ $1 == --fence && $# -eq 2 ]] || usage
   fence_node=$2
 fi
+
+# The names this node goes by: Pacemaker's, the kernel's, the short host name.
+this_node_names() {
+  if command -v crm_node >/dev/null; then timeout 10 crm_node -n 2>/dev/null; fi
+  uname -n
+  hostname -s 2>/dev/null
+}
+if [[ -n $fence_node ]]; then
+  while read -r name; do
+    if [[ -n $name && ${name,,} == "${fence_node,,}" ]]; then
+      echo "verify: refusing --fence $fence_node: that is the node this runs on; run verify.sh on another node" >&2
+      exit 2
+    fi
+  done < <(this_node_names)
+fi
+
+nvme_timeout=${VERIFY_NVME_TIMEOUT:-10}
+[[ $nvme_timeout =~ ^[1-9][0-9]*$ ]] || { echo "verify: VERIFY_NVME_TIMEOUT='$nvme_timeout': a whole number of seconds" >&2; exit 2; }
+# Every nvme-cli call below goes through this: bounded, killed if it ignores the TERM.
+nvme() { timeout -k 2 "$nvme_timeout" nvme "$@"; }
 
 agent=${FENCE_NVME_PR:-/usr/sbin/fence_nvme_pr}
 failures=0
@@ -32,12 +57,18 @@ if "$agent" -o list -d "$devices"; then
 else
   bad "list failed: see the error above"
 fi
-if command -v nvme >/dev/null; then
+if type -P nvme >/dev/null; then
   IFS=', ' read -r -a each <<<"$devices"
   for device in "${each[@]}"; do
     [[ -n $device ]] || continue
     # Alibaba Cloud disk IDs d-xxxx name /dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_xxxx.
     [[ $device == d-* ]] && device=/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_${device#d-}
+    # Only a block device (a by-id link to one counts): nvme-cli on anything
+    # else (a character device, a file, a FIFO) is not a reservation check.
+    if [[ ! -b $device ]]; then
+      bad "$device is not a block device here: not passed to nvme-cli"
+      continue
+    fi
     echo "-- nvme resv-report $device (an independent reader: rtype 5 = write exclusive, all registrants)"
     nvme resv-report "$device" --eds -o json || bad "nvme resv-report failed on $device"
   done
@@ -57,6 +88,11 @@ else
   echo "(pcs not installed: skipped)"
 fi
 
+if [[ -n $fence_node ]] && ((failures > 0)); then
+  step "4. Fencing the test node $fence_node: NOT done"
+  echo "verify: $failures check(s) above failed: fix them first; not fencing $fence_node"
+  fence_node=
+fi
 if [[ -n $fence_node ]]; then
   step "4. Fencing the test node $fence_node"
   cat <<EOT

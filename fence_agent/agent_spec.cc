@@ -60,8 +60,10 @@ const AgentSpec& FenceAgentSpec() {
             .Range(1000, 86400000),
         Param("delay", 0, ParamType::kSecond, "0", "[seconds]", "Wait this long before fencing (off only)"),
         Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log every device command on stderr"),
-        Param("debug_file", 'D', ParamType::kString, "", "[debugfile]", "Also write a debug log to this file")
-            .AbsolutePath(),
+        // Not AbsolutePath(): a bad debug_file must never fail an off (a
+        // failed fence blocks the cluster). OpenDebugFile refuses it, and
+        // logging goes on without it, with a warning (log.cc).
+        Param("debug_file", 'D', ParamType::kString, "", "[debugfile]", "Also write a debug log to this file"),
         Param("quiet", 'q', ParamType::kBoolean, "0", "", "Log only errors on stderr"),
         Param("version", 'V', ParamType::kBoolean, "", "", "Print the version and exit").CliOnly(),
         Param("help", 'h', ParamType::kBoolean, "", "", "Print this help and exit").CliOnly(),

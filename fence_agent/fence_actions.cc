@@ -243,6 +243,33 @@ int DoOn(ActionContext& ctx) {
   return kExitSuccess;
 }
 
+// The victim's key was registered nowhere (fenced already, or never
+// unfenced: off succeeds, there is nothing left to cut off). If keys nobody
+// knows are registered - not this node's, not a Corosync node's - the
+// victim's key may be a typo (pcmk_host_map, plug) and the node meant is
+// still writing: say which keys, so the "success" is not silent. Runs only
+// on this path, after the fence, from the reports Fence read anyway
+// (Corosync is asked here only if the action has not asked it already).
+void WarnAboutUnknownKeys(ActionContext& ctx, Key victim, const std::vector<Key>& others) {
+  if (others.empty()) return;
+  std::vector<Key> unknown = others;
+  auto cluster = ctx.Cluster();
+  if (cluster) {
+    for (const auto& node : (*cluster)->nodes) {
+      auto key = DeriveKey((*cluster)->cluster_name, node.nodeid);
+      if (key) unknown.erase(std::remove(unknown.begin(), unknown.end(), *key), unknown.end());
+    }
+  }
+  if (unknown.empty()) return;
+  std::string keys;
+  for (Key key : unknown) keys += (keys.empty() ? "" : ", ") + FormatKey(key);
+  const std::string& node = ctx.options().nodename;
+  spdlog::warn("off: key {}{} is not registered on any device, but key(s) {} that {} are: if the key "
+               "map (pcmk_host_map, plug) has a typo, the node meant was not fenced",
+               FormatKey(victim), node.empty() ? "" : " (" + node + ")", keys,
+               cluster ? "belong to no Corosync node" : "are not this node's (Corosync not available to tell)");
+}
+
 // Fences the target. The delay runs before the context (and its deadline) is
 // made, so power_timeout bounds the fencing itself.
 int DoOff(ActionContext& ctx) {
@@ -255,10 +282,8 @@ int DoOff(ActionContext& ctx) {
   if (!victim) return Failed("off", victim.error());
   auto own = ctx.OwnKey();
   if (!own) return Failed("off", own.error());
-  bool victim_everywhere = true;
-  if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline(),
-                     &victim_everywhere);
-      !r) {
+  FenceSighting seen;
+  if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline(), &seen); !r) {
     return Failed("off", r.error());
   }
   // The key was missing from some device before: the node was off there
@@ -266,9 +291,10 @@ int DoOff(ActionContext& ctx) {
   // match the keys the nodes unfenced with, a key registered by hand). Then
   // the target must not be registered there under another key, or the
   // fence is not done. (Not on the usual path: it costs a Corosync read.)
-  if (!victim_everywhere) {
+  if (!seen.victim_everywhere) {
     if (auto r = ctx.ConfirmTargetOff(*devices, *own, *victim); !r) return Failed("off", r.error());
   }
+  if (!seen.victim_registered) WarnAboutUnknownKeys(ctx, *victim, seen.others);
   spdlog::info("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
                FormatKey(*victim), devices->size(), MsSince(start));
   return kExitSuccess;

@@ -79,20 +79,41 @@ OcfOutcome Start(ResourceContext& ctx) {
   return {};
 }
 
+// Stop when the lock, the saved state or the key cannot be had. Pacemaker
+// answers a failed stop by fencing the node, so stop fails only for what
+// concerns stopping: another action of this instance holding the lock past
+// the deadline (a start may be taking the devices right now). Anything else
+// - no saved state, an unsafe store_path (owner, mode, a symbolic link) or
+// state file (a FIFO, a device, a symbolic link), a corrupt one, a file
+// name the system refuses - leaves stop without the key and devices start
+// saved, the only ones it may release: it warns and succeeds, releasing
+// nothing. Safe for the data: if the resource did run here with the key
+// still registered, the next start (here or elsewhere) preempts that key
+// with abort, as it preempts any stale holder (ownership.h). Failing would
+// only reboot a node over a file it cannot read.
+OcfOutcome StopUnprepared(ResourceContext& ctx, const Error& error) {
+  if (error.kind == ErrorKind::kTimeout) {
+    spdlog::error("stop: {}", error.message);
+    return {kOcfErrGeneric, error.message};
+  }
+  auto state = ctx.LoadState();
+  if (state && !*state) {
+    spdlog::warn("stop: {}; the resource did not run here", error.message);
+  } else {
+    spdlog::warn("stop: {}; nothing released: without the state saved at start this stop cannot tell what "
+                 "is this resource's (a key left registered is preempted by the next start)",
+                 error.message);
+  }
+  return {};
+}
+
 // Releases and unregisters, idempotently. Never 7; every failure is 1, since
-// Pacemaker answers a failed stop by fencing the node.
+// Pacemaker answers a failed stop by fencing the node (StopUnprepared: which
+// failures stop does not report).
 OcfOutcome Stop(ResourceContext& ctx) {
   const auto start = Clock::now();
   auto prepared = Prepare(ctx, true);
-  if (!prepared) {
-    auto state = ctx.LoadState();
-    if (state && !*state && prepared.error().kind != ErrorKind::kTimeout) {
-      spdlog::warn("stop: {}; the resource did not run here", prepared.error().message);
-      return {};
-    }
-    spdlog::error("stop: {}", prepared.error().message);
-    return {kOcfErrGeneric, prepared.error().message};
-  }
+  if (!prepared) return StopUnprepared(ctx, prepared.error());
   // No saved state: the resource did not run here (or its start failed
   // before it changed anything of ours). Whatever key is registered here
   // is then not provably this resource's: it may be fence_nvme_pr's (the

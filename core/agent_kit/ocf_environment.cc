@@ -86,8 +86,15 @@ Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env
   if (auto it = env.find("OCF_CHECK_LEVEL"); it != env.end() && !it->second.empty()) {
     auto level = ParseNumber(it->second);
     if (!level || *level < 0) {
-      return Fail(ErrorKind::kInvalidArgument,
-                  "OCF_CHECK_LEVEL='" + it->second.substr(0, 40) + "': expected a number (0, 10, 20)");
+      const std::string problem =
+          "OCF_CHECK_LEVEL='" + it->second.substr(0, 40) + "': expected a number (0, 10, 20)";
+      // Only monitor and validate-all read the level. Any other action goes
+      // on (level 0): above all stop, whose failure gets the node fenced.
+      if (request.action == "monitor" || request.action == "validate-all") {
+        return Fail(ErrorKind::kInvalidArgument, problem);
+      }
+      request.params.AddWarning("ignoring " + problem + ": " + request.action + " does not use it");
+      level = 0;
     }
     request.check_level = static_cast<int>(std::min<long long>(*level, 1000));
   }

@@ -54,7 +54,8 @@ EnvironmentMap ProcessEnvironment();
 /// Reads `env` for `action`. Unknown OCF_RESKEY_ names and malformed meta
 /// attributes become warnings (Pacemaker adds names of its own, e.g.
 /// crm_feature_set); only what would make the action misbehave fails: an
-/// OCF_CHECK_LEVEL that is not a number.
+/// OCF_CHECK_LEVEL that is not a number, for the actions that read it
+/// (monitor, validate-all; for the others, stop above all, a warning).
 Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env, const AgentSpec& spec);
 
 }  // namespace nvmepr

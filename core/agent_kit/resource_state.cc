@@ -1,16 +1,56 @@
 #include "resource_state.h"
 
+#include <algorithm>
+#include <cstdint>
+
+#include "text.h"
+
 namespace nvmepr {
 namespace {
 
-std::string SafeFileName(std::string_view instance) {
-  std::string name;
-  for (char c : instance) {
-    const bool safe =
-        (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-    name += safe ? c : '_';
+// The longest instance name that is its own file name; with ".state.tmp"
+// well within NAME_MAX (255).
+constexpr std::size_t kMaxPlainName = 200;
+// What is kept of a name that is not plain, before "~<hash>".
+constexpr std::size_t kMaxNamePrefix = 180;
+
+bool PlainChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
+}
+
+// FNV-1a, 64 bits: stable across versions and machines (the name must be the
+// same for every run on a node), not a defence against chosen collisions -
+// instance names come from the cluster's administrator.
+std::uint64_t NameHash(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : text) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
   }
-  if (name.empty() || name[0] == '.') name = "default" + name;
+  return hash;
+}
+
+// One file name per instance name, and never the same one for two names.
+// A plain name (letters, digits, '-', '_', '.', not starting with '.', at
+// most kMaxPlainName bytes: Pacemaker's usual names, e.g. "db" and the
+// anonymous clone's instances) is its own file name, as in every earlier
+// version, so the files of running resources stay where they are. Any other
+// name ("db:0" of a globally unique clone, "../x", one too long for a file
+// name) is its plain characters, cut to kMaxNamePrefix, then '~' and the hash
+// of the whole name: "db:0" and "db_0" no longer share a file, no such name
+// equals a plain one ('~' is not plain), and none is too long to create.
+// (Before, unsafe characters became '_' and a name over ~245 bytes failed
+// every action, stop included: a failed stop gets the node fenced.)
+std::string SafeFileName(std::string_view instance) {
+  if (instance.empty()) return "default";
+  const bool plain = instance.size() <= kMaxPlainName && instance[0] != '.' &&
+                     std::all_of(instance.begin(), instance.end(), PlainChar);
+  if (plain) return std::string(instance);
+  std::string name;
+  for (char c : instance.substr(0, kMaxNamePrefix)) name += PlainChar(c) ? c : '_';
+  if (name[0] == '.') name[0] = '_';
+  name += '~';
+  AppendHex(name, NameHash(instance), 16);
   return name;
 }
 

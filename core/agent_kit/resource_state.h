@@ -39,8 +39,11 @@ struct ResourceState {
 
 class ResourceStateFile {
  public:
-  /// `instance` is OCF_RESOURCE_INSTANCE; characters unsafe in a file name
-  /// become '_', an empty name becomes "default".
+  /// `instance` is OCF_RESOURCE_INSTANCE. A plain name (letters, digits,
+  /// '-', '_', '.', not starting with '.', at most 200 bytes) is the file
+  /// name; any other becomes its safe part, '~' and a hash of the whole name
+  /// (distinct names, distinct files; resource_state.cc says why); an empty
+  /// name becomes "default".
   ResourceStateFile(std::string directory, std::string_view instance);
 
   /// Writes the state atomically (temporary file, then rename).

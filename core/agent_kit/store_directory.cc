@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
+#include <cstdlib>
 #include <cstdio>
 #include <cstring>
 #include <thread>
@@ -25,10 +27,43 @@ std::string Octal(mode_t mode) {
   return text;
 }
 
+// Every directory above `path`, as named and as symbolic links resolve it,
+// must belong to root or to the user running the agent (root, in a
+// cluster): whoever owns a directory above the store can rename the store
+// away and put their own in its place between two runs, handing the agents
+// a saved key or device list of their choosing. A parent that does not
+// exist yet is left to the mkdir or open that follows to report.
+Result<void> CheckParentOwners(const std::string& path) {
+  const uid_t me = ::geteuid();
+  auto check = [&](const std::string& directory) -> Result<void> {
+    std::string prefix;
+    for (std::size_t at = 1; at <= directory.size(); ++at) {
+      if (at != directory.size() && directory[at] != '/') continue;
+      prefix = directory.substr(0, at);
+      struct stat st {};
+      if (::stat(prefix.c_str(), &st) != 0) return {};
+      if (st.st_uid != 0 && st.st_uid != me) {
+        return Fail(ErrorKind::kRefused, "store_path " + path + ": the directory " + prefix + " above it is owned by uid " +
+                                             std::to_string(st.st_uid) + ", not by root: refused (give a store_path "
+                                             "whose every parent directory root owns)");
+      }
+    }
+    return {};
+  };
+  const std::size_t slash = path.find_last_of('/');
+  if (slash == std::string::npos || slash == 0) return {};
+  const std::string parent = path.substr(0, slash);
+  if (auto r = check(parent); !r) return r;
+  char resolved[PATH_MAX];
+  if (::realpath(parent.c_str(), resolved) != nullptr && parent != resolved) return check(resolved);
+  return {};
+}
+
 }  // namespace
 
 Result<StoreDirectory> StoreDirectory::Open(const std::string& path, bool create) {
   const std::string shown = "store_path " + path;
+  if (auto r = CheckParentOwners(path); !r) return r.error();
   bool created = false;
   if (create) {
     // mkdir never follows a symbolic link in the last component (EEXIST).

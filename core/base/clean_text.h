@@ -15,8 +15,11 @@ namespace nvmepr {
 /// error naming every one of 64 devices, within rsyslog's default 8 KiB.
 inline constexpr std::size_t kMaxLogLineBytes = 8000;
 
-/// `text` with every control character (C0, DEL, C1) and every byte that is
-/// not part of valid UTF-8 written as \xNN, cut to at most `max_bytes` bytes
+/// `text` with every control character (C0, DEL, C1), every Unicode format
+/// character (Cf: bidirectional overrides and isolates, zero-width
+/// characters, ...), the line and paragraph separators U+2028 and U+2029,
+/// and every byte that is not part of valid UTF-8 written as \xNN (each
+/// byte of the character), cut to at most `max_bytes` bytes
 /// (never inside an escape or a UTF-8 character) with "...(N bytes cut)"
 /// appended when cut. Printable ASCII and valid UTF-8 pass unchanged.
 std::string CleanText(std::string_view text, std::size_t max_bytes = kMaxLogLineBytes);

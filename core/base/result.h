@@ -26,7 +26,7 @@ enum class ErrorKind {
 /// An error: its kind, the raw errno or NVMe status, and one line for people.
 struct Error {
   ErrorKind kind = ErrorKind::kIo;
-  int code = 0;         ///< errno for kIo, the NVMe status for kNvmeStatus, else 0
+  int code = 0;         ///< errno for kIo (and for kUnsupported when this node's kernel refused), the NVMe status for kNvmeStatus, else 0
   std::string message;  ///< one line naming the device and key involved
 };
 

@@ -62,6 +62,15 @@ Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
       any = true;
     }
     if (any) return BlockKind::kMultipathOverNvme;
+    // No device under it: a multipath map whose paths are all gone on this
+    // node (or a map without a table). About this node, not the
+    // configuration: another node may well have paths.
+    if (!ec) {
+      return Fail(ErrorKind::kNotFound,
+                  name + ": device-mapper device (" + kernel_name + ") with no device under it on this node "
+                         "(a multipath device without paths?)",
+                  ENOTCONN);
+    }
   }
   return Fail(ErrorKind::kUnsupported, name + ": not an NVMe namespace (kernel name " + kernel_name + ")");
 }

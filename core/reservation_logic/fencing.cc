@@ -314,6 +314,24 @@ void FenceWorker(FenceRun& run, std::size_t i, int start_error) {
   run.after[i].emplace(std::move(fenced));
 }
 
+void Sight(FenceRun& run, FenceSighting& seen) {
+  std::lock_guard lock(run.mutex);
+  seen.victim_everywhere = std::all_of(run.before.begin(), run.before.end(), [&run](const auto& report) {
+    return report && *report && (*report)->IsRegistered(run.victim);
+  });
+  for (const auto& report : run.before) {
+    if (!report || !*report) continue;
+    for (const auto& registrant : (*report)->registrants) {
+      if (registrant.key == run.victim) {
+        seen.victim_registered = true;
+      } else if (registrant.key != run.own &&
+                 std::find(seen.others.begin(), seen.others.end(), registrant.key) == seen.others.end()) {
+        seen.others.push_back(registrant.key);
+      }
+    }
+  }
+}
+
 // What a finished (or timed-out) run means, in the order an operator needs:
 // a device that could not be read, then our own key missing (nothing was
 // changed in either case), then device 0, then every device's read-back.
@@ -346,19 +364,14 @@ Result<void> Outcome(FenceRun& run) {
 }  // namespace
 
 Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
-                   Deadline deadline, bool* victim_everywhere) {
+                   Deadline deadline, FenceSighting* seen) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   if (victim == own) {
     return Fail(ErrorKind::kInvalidArgument, "refusing to fence key " + FormatKey(own) + ": it is this node's own key");
   }
   auto run = std::make_shared<FenceRun>(devices, own, victim, type, deadline);
   RunWorkers(devices.size(), deadline, [run](std::size_t i, int start_error) { FenceWorker(*run, i, start_error); });
-  if (victim_everywhere) {
-    std::lock_guard lock(run->mutex);
-    *victim_everywhere = std::all_of(run->before.begin(), run->before.end(), [victim](const auto& report) {
-      return report && *report && (*report)->IsRegistered(victim);
-    });
-  }
+  if (seen) Sight(*run, *seen);
   return Outcome(*run);
 }
 

@@ -27,6 +27,16 @@ namespace nvmepr {
 Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, Deadline deadline,
                      std::optional<Key> previous = std::nullopt);
 
+/// What Fence found on the devices before it changed anything (from the
+/// reports it reads anyway: no extra command). Lets the caller warn when the
+/// victim was registered nowhere while other keys were: a typo in a key map
+/// otherwise "fences" a key nobody holds, successfully and silently.
+struct FenceSighting {
+  bool victim_registered = false;  ///< on at least one device
+  bool victim_everywhere = false;  ///< on every device (false: off there already, or a key that names nobody)
+  std::vector<Key> others;         ///< keys registered that are neither own nor victim, first seen first
+};
+
 /// Removes `victim` from every device with preempt-and-abort.
 /// Refuses (kRefused, nothing changed) unless `own` is registered on every
 /// device: a node that has been fenced must never fence a survivor. The first
@@ -34,12 +44,10 @@ Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, D
 /// once exactly one wins it and the loser stops there. Success only when the
 /// read-back shows `victim` gone, `own` present and a reservation in place on
 /// every device. `type` (kNone = auto) is used only where a reservation has to
-/// be created again.
-/// `victim_everywhere`, when given, is set to whether every device showed
-/// `victim` registered before the fence (false: it was off already on some,
-/// or the key names nobody: the caller may want to know more).
+/// be created again. With `seen`, also says what the devices showed before
+/// (filled from the devices that answered, whether the fence succeeded or not).
 Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
-                   Deadline deadline, bool* victim_everywhere = nullptr);
+                   Deadline deadline, FenceSighting* seen = nullptr);
 
 /// On how many devices `key` is registered.
 struct KeyPresence {

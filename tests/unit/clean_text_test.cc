@@ -26,6 +26,28 @@ TEST(CleanTextTest, InvalidUtf8IsEscaped) {
   EXPECT_EQ(CleanText("\xed\xa0\x80"), "\\xed\\xa0\\x80") << "surrogate";
 }
 
+// Trojan Source in a log line: "node1\u202e...": a viewer shows the rest
+// reversed; U+2028 starts a new line in some viewers (a forged line).
+TEST(CleanTextTest, FormatCharactersAndLineSeparatorsAreEscaped) {
+  EXPECT_EQ(CleanText("node1\u202Edecnef\u202C"), "node1\\xe2\\x80\\xaedecnef\\xe2\\x80\\xac") << "RLO, PDF";
+  EXPECT_EQ(CleanText("a\u2028error: forged"), "a\\xe2\\x80\\xa8error: forged") << "line separator";
+  EXPECT_EQ(CleanText("a\u2029b"), "a\\xe2\\x80\\xa9b") << "paragraph separator";
+  for (const char* bidi : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068",
+                           "\u2069", "\u200E", "\u200F", "\u061C"}) {
+    const std::string clean = CleanText(bidi);
+    EXPECT_EQ(clean.size(), std::string(bidi).size() * 4) << "every byte escaped: " << clean;
+    EXPECT_EQ(clean.substr(0, 2), "\\x") << clean;
+  }
+  for (const char* hidden : {"\u200B", "\u200D", "\u2060", "\uFEFF", "\u00AD", "\U000E0041", "\U000E0001"}) {
+    EXPECT_EQ(CleanText(hidden).find_first_not_of("\\x0123456789abcdef"), std::string::npos)
+        << "invisible characters are shown as escapes: " << CleanText(hidden);
+  }
+  // Their printable neighbours pass.
+  for (const char* fine : {"\u2027", "\u2030", "\u2065", "\u2070", "\u00AC", "\u00AE", "\uFEFE", "\U000E0100"}) {
+    EXPECT_EQ(CleanText(fine), fine);
+  }
+}
+
 TEST(CleanTextTest, LongTextIsCutAndSaysSo) {
   const std::string cut = CleanText(std::string(100000, 'x'), 100);
   EXPECT_EQ(cut, std::string(100, 'x') + "...(99900 bytes cut)");

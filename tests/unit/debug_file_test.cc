@@ -96,6 +96,24 @@ TEST_F(DebugFileTest, RefusesDevicesDirectoriesAndFifosWithoutWaiting) {
   }
 }
 
+// A regular "file" on procfs or sysfs is a kernel command: /proc/self/comm
+// (writable by its owner) renames the process. Refused, also through a
+// symbolic link to the directory above.
+TEST_F(DebugFileTest, RefusesProcfsAndSysfsAlsoThroughALinkedDirectory) {
+  fs::create_directory_symlink("/proc/self", root_ / "proc-self");
+  for (const std::string& path : {std::string("/proc/self/comm"), std::string("/sys/kernel/uevent_seqnum"),
+                                  std::string("/proc/new.log"), (root_ / "proc-self" / "comm").string()}) {
+    auto fd = OpenDebugFile(path);
+    ASSERT_FALSE(fd) << path;
+    EXPECT_EQ(fd.error().kind, ErrorKind::kRefused) << fd.error().message;
+    EXPECT_NE(fd.error().message.find("kernel interface"), std::string::npos) << fd.error().message;
+  }
+  std::ifstream comm("/proc/self/comm");
+  std::string name;
+  std::getline(comm, name);
+  EXPECT_NE(name, "") << "the process keeps its name";
+}
+
 // Through the logger as the agent sets it up: a FIFO with a reader would take
 // every line (and block when full); a symlink would be followed; a missing
 // directory would be created. None of that: a warning, then no debug file.
@@ -134,14 +152,30 @@ TEST_F(DebugFileTest, LoggingWritesEveryLineToARegularFile) {
   EXPECT_NE(ReadFile(file).find("debug: a debug line"), std::string::npos) << ReadFile(file);
 }
 
-TEST(FenceOptionsDebugFileTest, MustBeAbsolute) {
+// A relative debug_file used to fail parsing, and so every action, off
+// included: a log file must never fail a fence. Now a warning at set-up.
+TEST(FenceOptionsDebugFileTest, ARelativePathIsAWarningNotAFailure) {
   ParsedParams parsed;
-  parsed.values = {{"action", "monitor"}, {"debug_file", "debug.log"}};
+  parsed.values = {{"action", "off"}, {"debug_file", "debug.log"}};
   auto options = ToFenceOptions(parsed);
-  ASSERT_FALSE(options);
-  EXPECT_NE(options.error().message.find("absolute"), std::string::npos);
+  ASSERT_TRUE(options) << options.error().message;
+  EXPECT_EQ(options->debug_file, "debug.log");
   parsed.values["debug_file"] = "";
   ASSERT_TRUE(ToFenceOptions(parsed)) << "empty: no debug file";
+}
+
+TEST_F(DebugFileTest, LoggingWarnsAboutARelativePathAndCreatesNothing) {
+  const fs::path here = fs::current_path();
+  fs::current_path(root_);
+  ::testing::internal::CaptureStderr();
+  SetUpLogging({"debug_file_test", false, false, "debug.log"});
+  spdlog::info("a line");
+  spdlog::default_logger()->flush();
+  const std::string err = ::testing::internal::GetCapturedStderr();
+  fs::current_path(here);
+  EXPECT_NE(err.find("debug_file 'debug.log': must be an absolute path; continuing without it"), std::string::npos)
+      << err;
+  EXPECT_FALSE(fs::exists(root_ / "debug.log"));
 }
 
 }  // namespace

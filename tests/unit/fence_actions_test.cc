@@ -4,6 +4,8 @@
 
 #include <fcntl.h>
 #include <gtest/gtest.h>
+#include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/spdlog.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,6 +76,56 @@ TEST_F(FenceActionsTest, HostMapFlow_UnfenceFenceStatus) {
   EXPECT_FALSE(disks_.CanWriteAnywhere(2));
   EXPECT_EQ(Run(1, "action=status\nnodename=node2\nport=0x2"), kExitStatusOff);
   EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x2"), kExitSuccess);
+}
+
+// The warnings an action logs, while it lives.
+class CapturedWarnings {
+ public:
+  CapturedWarnings() : previous_(spdlog::default_logger()) {
+    auto sink = std::make_shared<spdlog::sinks::ostream_sink_mt>(text_);
+    sink->set_pattern("%l: %v");
+    auto logger = std::make_shared<spdlog::logger>("captured", sink);
+    logger->set_level(spdlog::level::warn);
+    spdlog::set_default_logger(logger);
+  }
+  ~CapturedWarnings() { spdlog::set_default_logger(previous_); }
+  std::string Take() {
+    std::string text = text_.str();
+    text_.str("");
+    return text;
+  }
+
+ private:
+  std::ostringstream text_;
+  std::shared_ptr<spdlog::logger> previous_;
+};
+
+// A typo in pcmk_host_map "fences" a key nobody holds: off succeeds (there
+// is nothing to cut off), but it says which registered keys nobody knows.
+TEST_F(FenceActionsTest, OffOfAnUnregisteredKeyNamesTheUnknownKeysRegistered) {
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nport=" + HostMap(h)), 0);
+  CapturedWarnings warnings;
+  EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x22"), kExitSuccess);
+  const std::string typo = warnings.Take();
+  EXPECT_NE(typo.find("warning: off: key " + FormatKey(0x22) + " (node2) is not registered on any device, but key(s) " +
+                      FormatKey(0x2) + " that belong to no Corosync node are"),
+            std::string::npos)
+      << typo;
+  EXPECT_EQ(typo.find(FormatKey(0x1)), std::string::npos) << "this node's own key is not unknown: " << typo;
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2)) << "the typo fenced nothing";
+
+  EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x2"), kExitSuccess);
+  EXPECT_EQ(warnings.Take(), "") << "the victim was registered: no warning";
+  EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x2"), kExitSuccess);
+  EXPECT_EQ(warnings.Take(), "") << "already fenced, no other key: no warning";
+}
+
+TEST_F(FenceActionsTest, OffOfAnUnregisteredKeyIsQuietWhenEveryOtherKeyIsACorosyncNodes) {
+  for (int h = 1; h <= 3; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h)), 0);
+  ASSERT_EQ(Run(1, "action=off\nnodename=node3"), kExitSuccess);
+  CapturedWarnings warnings;
+  EXPECT_EQ(Run(1, "action=off\nnodename=node3"), kExitSuccess) << "fenced already";
+  EXPECT_EQ(warnings.Take(), "") << "node2's key is a Corosync node's";
 }
 
 TEST_F(FenceActionsTest, FencedNodeRefusesToFenceTheSurvivor) {

@@ -60,6 +60,18 @@ TEST(OcfEnvironmentTest, RefusesACheckLevelThatIsNotANumber) {
   auto request = ParseOcfRequest("monitor", {{"OCF_CHECK_LEVEL", "deep"}}, ResourceAgentSpec());
   ASSERT_FALSE(request);
   EXPECT_EQ(request.error().kind, ErrorKind::kInvalidArgument);
+  EXPECT_FALSE(ParseOcfRequest("validate-all", {{"OCF_CHECK_LEVEL", "-1"}}, ResourceAgentSpec()));
+}
+
+// A failed stop gets the node fenced: a level no other action reads is a warning.
+TEST(OcfEnvironmentTest, ACheckLevelThatIsNotANumberIsOnlyAWarningForOtherActions) {
+  for (const char* action : {"stop", "start", "promote", "demote", "notify"}) {
+    auto request = ParseOcfRequest(action, {{"OCF_CHECK_LEVEL", "deep"}}, ResourceAgentSpec());
+    ASSERT_TRUE(request) << action << ": " << request.error().message;
+    EXPECT_EQ(request->check_level, 0);
+    ASSERT_EQ(request->params.warnings.size(), 1u) << action;
+    EXPECT_NE(request->params.WarningLines().front().find("OCF_CHECK_LEVEL"), std::string::npos);
+  }
 }
 
 TEST(OcfEnvironmentTest, RoleNamesOldAndNew) {

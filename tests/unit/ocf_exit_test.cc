@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cerrno>
+
 namespace nvmepr {
 namespace {
 
@@ -13,6 +15,22 @@ TEST(OcfExitTest, ConfigurationErrorsAreFatalMissingDevicesLocalTheRestSoft) {
                          ErrorKind::kVerifyFailed, ErrorKind::kRefused}) {
     EXPECT_EQ(ExitForError(Fail(kind, "")), kOcfErrGeneric);
   }
+}
+
+// 6 stops the resource on every node: never for what is about this node.
+TEST(OcfExitTest, NodeLocalDeviceProblemsAreNeverAClusterWideError) {
+  // This kernel's block PR ioctls (older kernel: ENOTTY), a device-mapper
+  // device without a table (ENOTTY), a driver without the operation.
+  EXPECT_EQ(ExitForError(Fail(ErrorKind::kUnsupported, "read reservation", ENOTTY)), kOcfErrInstalled);
+  EXPECT_EQ(ExitForError(Fail(ErrorKind::kUnsupported, "register", EOPNOTSUPP)), kOcfErrInstalled);
+  // A multipath device with no path here: no device under it, or the ioctl's errno.
+  EXPECT_EQ(ExitForError(Fail(ErrorKind::kNotFound, "no device under it", ENOTCONN)), kOcfErrInstalled);
+  for (int err : {ENOTCONN, EWOULDBLOCK, EAGAIN, EIO, ENODEV, ENXIO}) {
+    EXPECT_EQ(ExitForError(Fail(ErrorKind::kIo, "reserve", err)), kOcfErrGeneric) << err;
+  }
+  // What the shared namespace itself says (no errno): the same on every node.
+  EXPECT_EQ(ExitForError(Fail(ErrorKind::kUnsupported, "the namespace does not support reservations")),
+            kOcfErrConfigured);
 }
 
 TEST(OcfExitTest, NamesAndReasonLine) {

@@ -3,6 +3,7 @@
 #include "resource_actions.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <atomic>
 #include <memory>
@@ -229,6 +230,44 @@ TEST_F(ResourceActionsTest, StopUsesTheSavedDevicesWhenTheParametersWentBad) {
   ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
   EXPECT_EQ(Run(1, "stop", {{"OCF_RESKEY_devices", kUnset}}).code, kOcfSuccess);
   EXPECT_TRUE(disks_.Namespace(1).Report().registrants.empty());
+}
+
+// A failed stop gets the node fenced: stop fails only for what concerns
+// stopping (resource_actions.cc, StopUnprepared).
+TEST_F(ResourceActionsTest, StopNeverFailsForACheckLevelItDoesNotRead) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "stop", {{"OCF_CHECK_LEVEL", "deep"}}).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty()) << "and it released";
+}
+
+TEST_F(ResourceActionsTest, InstanceNamesTooLongForAFileNameWork) {
+  const EnvironmentMap long_name = {{"OCF_RESOURCE_INSTANCE", std::string(300, 'd')}};
+  ASSERT_EQ(Run(1, "start", long_name).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "monitor", long_name).code, kOcfSuccess);
+  EXPECT_EQ(Run(1, "stop", long_name).code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty());
+}
+
+TEST_F(ResourceActionsTest, StopSucceedsReleasingNothingWhenTheStoreIsUnsafe) {
+  ASSERT_EQ(Run(1, "start").code, kOcfSuccess);
+  const std::string store = dir_ + "/node1";
+  ASSERT_EQ(::chmod(store.c_str(), 0777), 0);
+  EXPECT_EQ(Run(1, "start").code, kOcfErrGeneric) << "start refuses the unsafe directory";
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  EXPECT_TRUE(disks_.Namespace(0).Report().Holds(DerivedKey(1))) << "nothing released without the saved state";
+  ASSERT_EQ(::chmod(store.c_str(), 0700), 0);
+  EXPECT_EQ(Run(2, "start").code, kOcfSuccess) << "the next start preempts the key left behind";
+  EXPECT_FALSE(disks_.CanWriteAnywhere(1));
+}
+
+TEST_F(ResourceActionsTest, StopSucceedsQuicklyWhenTheStateFileIsAFifo) {
+  const std::string store = dir_ + "/node1";
+  ASSERT_EQ(::mkdir(store.c_str(), 0700), 0);
+  ASSERT_EQ(::mkfifo((store + "/disk.state").c_str(), 0600), 0);
+  const auto start = std::chrono::steady_clock::now();
+  EXPECT_EQ(Run(1, "stop").code, kOcfSuccess);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5)) << "a FIFO is never waited on";
+  EXPECT_NE(Run(1, "start").code, kOcfSuccess) << "start refuses it";
 }
 
 TEST_F(ResourceActionsTest, StopFailsWhenADeviceCannotBeReleased) {

@@ -36,9 +36,43 @@ TEST_F(ResourceStateTest, SavesLoadsAndRemoves) {
 }
 
 TEST_F(ResourceStateTest, InstanceNamesBecomeSafeFileNames) {
-  EXPECT_EQ(ResourceStateFile(dir_, "disk:1").path(), dir_ + "/disk_1.state");
-  EXPECT_EQ(ResourceStateFile(dir_, "../x").path(), dir_ + "/default.._x.state");
+  // Plain names keep the file name of every earlier version.
+  EXPECT_EQ(ResourceStateFile(dir_, "disk").path(), dir_ + "/disk.state");
+  EXPECT_EQ(ResourceStateFile(dir_, "db_0").path(), dir_ + "/db_0.state");
+  EXPECT_EQ(ResourceStateFile(dir_, "hana-disk.1").path(), dir_ + "/hana-disk.1.state");
   EXPECT_EQ(ResourceStateFile(dir_, "").path(), dir_ + "/default.state");
+  // Others: safe characters, '~', a hash of the whole name; never a '/'.
+  for (const char* name : {"disk:1", "../x", ".hidden", "a/b"}) {
+    const std::string file = std::filesystem::path(ResourceStateFile(dir_, name).path()).filename().string();
+    EXPECT_NE(file.find('~'), std::string::npos) << name;
+    EXPECT_EQ(file.find('/'), std::string::npos) << name;
+    EXPECT_NE(file[0], '.') << name;
+  }
+  EXPECT_EQ(ResourceStateFile(dir_, "disk:1").path(), ResourceStateFile(dir_, "disk:1").path()) << "stable";
+}
+
+// "db:0" and "db_0" shared one state file (and lock); a name over ~245 bytes
+// could not be created, failing every action, stop included.
+TEST_F(ResourceStateTest, DistinctNamesGetDistinctFilesAndLongNamesWork) {
+  EXPECT_NE(ResourceStateFile(dir_, "db:0").path(), ResourceStateFile(dir_, "db_0").path());
+  EXPECT_NE(ResourceStateFile(dir_, "db:0").path(), ResourceStateFile(dir_, "db/0").path());
+  const std::string long_a(300, 'a');
+  const std::string long_b = std::string(299, 'a') + "b";
+  EXPECT_NE(ResourceStateFile(dir_, long_a).path(), ResourceStateFile(dir_, long_b).path());
+  for (const std::string& name : {long_a, std::string(201, 'x'), std::string(250, ':')}) {
+    ResourceStateFile file(dir_, name);
+    EXPECT_LE(std::filesystem::path(file.path()).filename().string().size() + 4, 255u);
+    ASSERT_TRUE(file.Save({ResourceRole::kStarted, 0x1, {"/dev/a"}})) << name.size();
+    ASSERT_TRUE(file.Lock(Deadline::After(std::chrono::seconds(1))));
+    auto loaded = file.Load();
+    ASSERT_TRUE(loaded && loaded->has_value());
+    ASSERT_TRUE(file.Remove());
+  }
+  ResourceStateFile colon(dir_, "db:0"), underscore(dir_, "db_0");
+  ASSERT_TRUE(colon.Save({ResourceRole::kStarted, 0x1, {"/dev/a"}}));
+  ASSERT_TRUE(underscore.Save({ResourceRole::kStarted, 0x2, {"/dev/b"}}));
+  EXPECT_EQ((*colon.Load())->key, 0x1u);
+  EXPECT_EQ((*underscore.Load())->key, 0x2u);
 }
 
 TEST_F(ResourceStateTest, RefusesACorruptFile) {

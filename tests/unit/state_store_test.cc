@@ -94,6 +94,36 @@ TEST_F(StateStoreTest, SaveFailsWhenTheDirectoryCannotBeMade) {
   EXPECT_NE(saved.error().message.find("store_path"), std::string::npos);
 }
 
+// Whoever owns a directory above the store can swap the store for their own
+// between two runs: every parent must be root's (or the running user's).
+TEST_F(StateStoreTest, RefusesAStoreUnderADirectoryAnotherUserOwns) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give a directory away";
+  const fs::path theirs = root_ / "theirs";
+  fs::create_directories(theirs / "deeper");
+  ASSERT_EQ(::chown(theirs.c_str(), 4242, 4242), 0);
+  for (const fs::path& store : {theirs / "store", theirs / "deeper" / "store"}) {
+    auto saved = StateStore(store.string()).Save({0x1, {"/dev/a"}});
+    auto loaded = StateStore(store.string()).Load();
+    ASSERT_FALSE(saved) << store;
+    ASSERT_FALSE(loaded) << store;
+    for (const Error& error : {saved.error(), loaded.error()}) {
+      EXPECT_EQ(error.kind, ErrorKind::kRefused);
+      EXPECT_NE(error.message.find("the directory " + theirs.string() + " above it is owned by uid 4242"),
+                std::string::npos)
+          << error.message;
+    }
+  }
+  EXPECT_FALSE(fs::exists(theirs / "store")) << "nothing made under it";
+  // The same through a symbolic link to it.
+  fs::create_directory_symlink(theirs, root_ / "link");
+  auto linked = StateStore((root_ / "link" / "store").string()).Save({0x1, {"/dev/a"}});
+  ASSERT_FALSE(linked);
+  EXPECT_NE(linked.error().message.find("owned by uid 4242"), std::string::npos) << linked.error().message;
+  // Root's own directories are fine.
+  ASSERT_EQ(::chown(theirs.c_str(), 0, 0), 0);
+  EXPECT_TRUE(StateStore((theirs / "store").string()).Save({0x1, {"/dev/a"}}));
+}
+
 TEST_F(StateStoreTest, LockIsTakenAndCanBeTakenAgainAfterRelease) {
   StateStore store(root_.string());
   {
