@@ -59,7 +59,7 @@ const AgentSpec& FenceAgentSpec() {
               "Time limit for the whole action, however devices behave")
             .Range(1000, 86400000),
         Param("delay", 0, ParamType::kSecond, "0", "[seconds]", "Wait this long before fencing (off only)"),
-        Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log every device command on stderr"),
+        Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log everything on stderr, every device command too"),
         Param("debug_file", 'D', ParamType::kString, "", "[debugfile]", "Also write a debug log to this file")
             .AbsolutePath(),
         Param("quiet", 'q', ParamType::kBoolean, "0", "", "Log only errors on stderr"),

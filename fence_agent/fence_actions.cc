@@ -109,6 +109,13 @@ int Failed(const std::string& action, const Error& error) {
   return kExitFailure;
 }
 
+// The one-line result of on and off: to syslog, and to stdout, which the
+// fencer logs at debug level only (core/agent_kit/log.cc says why).
+void Succeeded(ActionContext& ctx, const std::string& line) {
+  ctx.out() << line << "\n";
+  spdlog::info("{}", line);
+}
+
 int DoOn(ActionContext& ctx) {
   const auto start = Clock::now();
   auto lock = StateStore(ctx.options().store_path).Lock(ctx.deadline());
@@ -135,8 +142,8 @@ int DoOn(ActionContext& ctx) {
   if (auto r = StateStore(ctx.options().store_path).Save({*key, ctx.options().devices}); !r) {
     return Failed("on", r.error());
   }
-  spdlog::info("on: key {} registered and verified on {} device(s) in {} ms", FormatKey(*key), devices->size(),
-               MsSince(start));
+  Succeeded(ctx, fmt::format("on: key {} registered and verified on {} device(s) in {} ms", FormatKey(*key),
+                             devices->size(), MsSince(start)));
   return kExitSuccess;
 }
 
@@ -155,8 +162,8 @@ int DoOff(ActionContext& ctx) {
   if (auto r = Fence(*devices, *own, *victim, ctx.options().reservation_type, ctx.deadline()); !r) {
     return Failed("off", r.error());
   }
-  spdlog::info("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
-               FormatKey(*victim), devices->size(), MsSince(start));
+  Succeeded(ctx, fmt::format("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
+                             FormatKey(*victim), devices->size(), MsSince(start)));
   return kExitSuccess;
 }
 

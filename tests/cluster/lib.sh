@@ -663,6 +663,30 @@ watchdog_rebooted() {
     REPLY=${line%% *}
 }
 
+# pacemaker_grep REGEX NODE...: the lines of the nodes' Pacemaker logs that
+# match REGEX (grep -E), read through /proc/PID/root (no process in a node).
+pacemaker_grep() {
+    local re=$1 node
+    local -a files=()
+    shift
+    for node; do files+=("/proc/${NODE_PID[$node]}/root/var/log/pacemaker/pacemaker.log"); done
+    grep -hE -- "$re" "${files[@]}" 2>/dev/null
+}
+
+# agents_quiet_after_success OPS NODE...: the checks of issue 20 on the
+# nodes' logs: the operations OPS (a regex: "on|off") of nvme-fence show
+# there as succeeded, and no warning line from our agents does
+# (pacemaker-fenced logs every line of a fence agent's stderr as a warning).
+agents_quiet_after_success() {
+    local ops=$1 done warnings
+    shift
+    done=$(pacemaker_grep "Operation '($ops)' \[[0-9]+\] targeting node[0-9] using nvme-fence returned 0" "$@" | grep -c .)
+    warnings=$(pacemaker_grep 'warning: .*(fence_nvme_pr|nvme_persist)' "$@")
+    check "pacemaker.log on $* shows $done successful '$ops' of nvme-fence" test "$done" -gt 0
+    check "... and no warning line from our agents" test -z "$warnings"
+    [[ -z $warnings ]] || sed 's/^/    /' <<<"$warnings" | head -n 5
+}
+
 # ------------------------------------------------------------- bookkeeping
 
 PASSED=0 FAILED=0
