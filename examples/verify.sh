@@ -50,6 +50,19 @@ failures=0
 step() { printf '\n== %s\n' "$*"; }
 ok() { printf 'ok: %s\n' "$*"; }
 bad() { printf 'PROBLEM: %s\n' "$*"; failures=$((failures + 1)); }
+# nvme_resv report|register|acquire|release ARGS...: nvme-cli 3 spells these
+# "nvme resv report" (the old names only behind a build option), 2.x (Debian
+# 12 and 13) "nvme resv-report"; 2.x prints "Usage: nvme resv-report ..." for
+# --help, 3.x without the old names does not. Arguments go to nvme as they are.
+nvme_resv() {
+  if [[ -z ${nvme_resv_spelling:-} ]]; then
+    nvme_resv_spelling=new
+    [[ $(timeout 10 nvme resv-report --help 2>&1) == *"Usage: nvme resv-report"* ]] && nvme_resv_spelling=old
+  fi
+  local sub=$1
+  shift
+  if [[ $nvme_resv_spelling == old ]]; then timeout 30 nvme "resv-$sub" "$@"; else timeout 30 nvme resv "$sub" "$@"; fi
+}
 
 step "1. Registered keys (fence_nvme_pr -o list: key,node per line)"
 if "$agent" -o list -d "$devices"; then
@@ -70,7 +83,7 @@ if type -P nvme >/dev/null; then
       continue
     fi
     echo "-- nvme resv-report $device (an independent reader: rtype 5 = write exclusive, all registrants)"
-    nvme resv-report "$device" --eds -o json || bad "nvme resv-report failed on $device"
+    nvme_resv report "$device" --eds -o json || bad "nvme resv-report failed on $device"
   done
 else
   echo "(nvme-cli not installed: apt install nvme-cli for an independent view)"

@@ -59,7 +59,7 @@ const AgentSpec& FenceAgentSpec() {
               "Time limit for the whole action, however devices behave")
             .Range(1000, 86400000),
         Param("delay", 0, ParamType::kSecond, "0", "[seconds]", "Wait this long before fencing (off only)"),
-        Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log every device command on stderr"),
+        Param("verbose", 'v', ParamType::kBoolean, "0", "", "Log everything on stderr, every device command too"),
         // Not AbsolutePath(): a bad debug_file must never fail an off (a
         // failed fence blocks the cluster). OpenDebugFile refuses it, and
         // logging goes on without it, with a warning (log.cc).

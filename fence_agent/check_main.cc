@@ -30,7 +30,7 @@ constexpr std::chrono::seconds kCheckTimeout{10};
 
 int Run(int argc, char** argv) {
   using namespace nvmepr;
-  SetUpLogging({"fence_nvme_pr_check", false, false, ""});
+  SetUpLogging({"fence_nvme_pr_check", false, false, "", false});
   std::string store_path = "/run/fence_nvme_pr";  // fence_nvme_pr's store_path default
   bool mode_seen = false;
   for (int i = 1; i < argc; ++i) {

@@ -211,6 +211,13 @@ int Failed(const std::string& action, const Error& error) {
   return kExitFailure;
 }
 
+// The one-line result of on and off: to syslog, and to stdout, which the
+// fencer logs at debug level only (core/agent_kit/log.cc says why).
+void Succeeded(ActionContext& ctx, const std::string& line) {
+  ctx.out() << line << "\n";
+  spdlog::info("{}", line);
+}
+
 int DoOn(ActionContext& ctx) {
   const auto start = Clock::now();
   auto lock = StateStore(ctx.options().store_path).Lock(ctx.deadline());
@@ -238,8 +245,8 @@ int DoOn(ActionContext& ctx) {
   if (auto r = StateStore(ctx.options().store_path).Save({*key, ctx.options().devices}); !r) {
     return Failed("on", r.error());
   }
-  spdlog::info("on: key {} registered and verified on {} device(s) in {} ms", FormatKey(*key), devices->size(),
-               MsSince(start));
+  Succeeded(ctx, fmt::format("on: key {} registered and verified on {} device(s) in {} ms", FormatKey(*key),
+                             devices->size(), MsSince(start)));
   return kExitSuccess;
 }
 
@@ -295,8 +302,8 @@ int DoOff(ActionContext& ctx) {
     if (auto r = ctx.ConfirmTargetOff(*devices, *own, *victim); !r) return Failed("off", r.error());
   }
   if (!seen.victim_registered) WarnAboutUnknownKeys(ctx, *victim, seen.others);
-  spdlog::info("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
-               FormatKey(*victim), devices->size(), MsSince(start));
+  Succeeded(ctx, fmt::format("off: {} (key {}) fenced and verified on {} device(s) in {} ms", ctx.TargetName(),
+                             FormatKey(*victim), devices->size(), MsSince(start)));
   return kExitSuccess;
 }
 

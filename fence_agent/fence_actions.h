@@ -22,7 +22,7 @@ struct FenceEnvironment {
   /// Refuses a list naming one device twice (by device number); empty: no check.
   std::function<Result<void>(const std::vector<std::string>& names)> check_distinct;
   std::function<Result<ClusterMap>(Deadline)> read_cluster;
-  std::ostream* out;  ///< stdout: metadata, list, status
+  std::ostream* out;  ///< stdout: metadata, list, status, the result of on and off
 };
 
 /// The real thing: Linux devices, corosync-cmapctl, std::cout.

@@ -2,6 +2,7 @@
 // environment Pacemaker sets -> logging -> action -> exit code, with the
 // reason for a failure as the last "ocf-exit-reason:" line on stderr.
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include <csignal>
 #include <cstdlib>
@@ -39,8 +40,15 @@ nvmepr::OcfOutcome Run(int argc, char** argv) {
     return {kOcfSuccess, ""};
   }
   // meta-data must work whatever the environment holds.
-  auto request = ParseOcfRequest(action, action == "meta-data" ? EnvironmentMap() : ProcessEnvironment(), spec);
-  SetUpLogging({spec.name, request && request->debug, false, ""});
+  const EnvironmentMap env_vars = action == "meta-data" ? EnvironmentMap() : ProcessEnvironment();
+  auto request = ParseOcfRequest(action, env_vars, spec);
+  // stderr: warnings, errors and the ocf-exit-reason line; the informational
+  // lines too where ocf_log would write them there (log.cc says why).
+  LogOptions log_options;
+  log_options.ident = spec.name;
+  log_options.verbose = request && request->debug;  // HA_debug=1
+  log_options.info_on_stderr = isatty(STDERR_FILENO) == 1 || OcfLogsToStderr(env_vars);
+  SetUpLogging(log_options);
   if (!request) {
     spdlog::error("{}: {}", action, request.error().message);
     return {ExitForError(request.error()), request.error().message};

@@ -18,9 +18,41 @@
 # bash builtins only (lvmpersist pipes it through grep/jq: more processes),
 # so this is the fastest form of such a script.
 #
+# nvme-cli 3 spells the reservation commands "nvme resv report" (and
+# register, acquire, release); 2.x, as in Debian 12 and 13, "resv-report".
+# The spelling is found with one more nvme process, unless given in
+# NVME_RESV_SPELLING (old or new): bench-vm.sh finds it once with --spelling,
+# so that the timed runs do not pay for it.
+#
 # Usage: nvme-cli-fence.sh OWN_KEY VICTIM_KEY DEVICE...   (keys 0x... or decimal)
+#        nvme-cli-fence.sh --spelling    (prints old or new)
 # Exit: 0 fenced and verified on every device; 1 otherwise.
 set -uo pipefail
+
+# Sets NVME_RESV_SPELLING unless given: nvme-cli 2.x prints "Usage: nvme
+# resv-report ..." for --help (and exits 1); 3.x without the old names does not.
+nvme_resv_spelling() {
+    [[ -n ${NVME_RESV_SPELLING:-} ]] && return
+    NVME_RESV_SPELLING=new
+    [[ $(timeout 10 nvme resv-report --help 2>&1) == *"Usage: nvme resv-report"* ]] && NVME_RESV_SPELLING=old
+}
+
+# nvme_resv report|register|acquire|release ARGS...: in the installed
+# nvme-cli's spelling. No timeout process per command (it would add a
+# process start to each of the measured commands): the benchmark's timer
+# bounds the whole run.
+nvme_resv() {
+    nvme_resv_spelling
+    local sub=$1
+    shift
+    if [[ $NVME_RESV_SPELLING == old ]]; then nvme "resv-$sub" "$@"; else nvme resv "$sub" "$@"; fi
+}
+
+if [[ ${1:-} == --spelling ]]; then
+    nvme_resv_spelling
+    echo "$NVME_RESV_SPELLING"
+    exit 0
+fi
 
 own=$1 victim=$2
 shift 2
@@ -32,7 +64,7 @@ fail() { echo "nvme-cli-fence: $*" >&2; exit 1; }
 # Sets REPORT (whitespace stripped), RTYPE, HAS_OWN, HAS_VICTIM for $1.
 read_report() {
     local json
-    json=$(nvme resv-report --eds -o json "$1") || fail "$1: resv-report failed"
+    json=$(nvme_resv report --eds -o json "$1") || fail "$1: resv-report failed"
     REPORT=${json//[$' \t\n']/}
     [[ $REPORT =~ \"rtype\":([0-9]+) ]] || fail "$1: no rtype in the report"
     RTYPE=${BASH_REMATCH[1]}
@@ -51,14 +83,14 @@ for dev; do
 done
 
 for dev; do
-    nvme resv-register --nrkey="$own" --rrega=0 "$dev" >/dev/null 2>&1 ||
-        nvme resv-register --nrkey="$own" --rrega=2 --iekey "$dev" >/dev/null 2>&1 ||
+    nvme_resv register --nrkey="$own" --rrega=0 "$dev" >/dev/null 2>&1 ||
+        nvme_resv register --nrkey="$own" --rrega=2 --iekey "$dev" >/dev/null 2>&1 ||
         fail "$dev: cannot register our key"
 done
 
 for dev; do
     ((${victim_on[$dev]})) || continue
-    nvme resv-acquire --crkey="$own" --prkey="$victim" --rtype="${type_of[$dev]}" --racqa=2 "$dev" >/dev/null ||
+    nvme_resv acquire --crkey="$own" --prkey="$victim" --rtype="${type_of[$dev]}" --racqa=2 "$dev" >/dev/null ||
         fail "$dev: preempt-and-abort failed"
 done
 

@@ -190,6 +190,11 @@ fi
 # boot messages out of the ring buffer.
 TSC_MHZ=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]*\) MHz.*/\1/p; s/.*tsc: Detected \([0-9.]*\) MHz.*/\1/p' | tail -n1)
 
+# nvme-cli 3 renamed resv-report & co.: the contender script's spelling, found
+# once here so that its timed runs do not pay for it.
+NVME_RESV_SPELLING=$("$SCRIPT" --spelling)
+export NVME_RESV_SPELLING
+
 # --- environment --------------------------------------------------------------
 {
     echo "guest_kernel: $(uname -r)"
@@ -201,7 +206,7 @@ TSC_MHZ=$(dmesg | sed -n 's/.*tsc: Refined TSC clocksource calibration: \([0-9.]
     done
     echo "binaries: $( ((ON_9P)) && echo "on 9p (--on-9p)" || echo "copied up to the guest's tmpfs (as installed)")"
     echo "aslr: $( ((ASLR)) && echo "on for every contender (--aslr)" || echo "off for the timed runs except the *-aslr contenders")"
-    echo "nvme_cli: $(nvme version 2>&1 | head -n1)"
+    echo "nvme_cli: $(nvme version 2>&1 | head -n1) (reservation commands spelled: $NVME_RESV_SPELLING)"
     echo "fence_agents: $(dpkg-query -W -f='${Version}' fence-agents 2>/dev/null)"
     echo "sg3_utils: $(dpkg-query -W -f='${Version}' sg3-utils 2>/dev/null)"
     echo "rounds: $ROUNDS (+$WARMUP warm-up)"

@@ -74,18 +74,53 @@ std::vector<spdlog::sink_ptr> CleanLines(std::vector<spdlog::sink_ptr> sinks) {
   return sinks;
 }
 
+// What reaches stderr, and why (Pacemaker 2.1 and 3.0 read alike here):
+// - fence_nvme_pr: pacemaker-fenced logs every line of a fence agent's
+//   stderr as a warning ("fence_nvme_pr[PID] stderr: [ ... ]",
+//   lib/fencing/st_actions.c log_action), whatever the exit status, so
+//   stderr gets warnings and errors only, as fence-agents do (everything with
+//   verbose, as theirs). The informational lines (what was fenced, on how
+//   many devices, how long) go to syslog/journal, where crm_report and
+//   sos report collect them. The one-line result of on and off also goes to
+//   stdout (fence_actions.cc), as fence-agents print "Success: Powered OFF":
+//   the fencer logs a successful action's stdout at debug level only
+//   (daemons/fenced/fenced_commands.c log_async_result), so it never shows
+//   as a warning, and a by-hand run still sees what happened. stdout of
+//   list, list-status, status and metadata is data Pacemaker parses.
+// - nvme_persist: as ocf_log (resource-agents' ocf-shellfuncs) does, which
+//   under pacemaker-execd (HA_LOGFACILITY or HA_LOGFILE set) writes to
+//   syslog, never stderr, and writes everything to stderr when stderr is a
+//   terminal or neither is set (a by-hand run, ocf-tester, crm_resource
+//   --force-*): info_on_stderr (resource_agent/main.cc). execd logs an OCF
+//   agent's stderr at info level and the controller raises it to notice
+//   only when the action failed, so its warnings, errors and the
+//   ocf-exit-reason line stay on stderr. HA_debug=1 is verbose.
+// - fence_nvme_pr_check: its only lines, "fenced" (error) and "no verdict"
+//   (warning), keep going to both: syslog/journal, next to watchdog(8)'s
+//   own lines about the failed test and the reboot, which is where its
+//   users look; and stderr, for a by-hand run and for wherever watchdog(8)
+//   keeps a test binary's output (that depends on its version and
+//   configuration).
+SinkLevels LevelsFor(const LogOptions& options) {
+  using spdlog::level::level_enum;
+  const level_enum to_stderr = options.quiet            ? spdlog::level::err
+                               : options.verbose        ? spdlog::level::debug
+                               : options.info_on_stderr ? spdlog::level::info
+                                                        : spdlog::level::warn;
+  return {to_stderr, options.verbose ? spdlog::level::debug : spdlog::level::info};
+}
+
 void SetUpLogging(const LogOptions& options) {
   std::vector<spdlog::sink_ptr> sinks;
+  const SinkLevels levels = LevelsFor(options);
 
   auto to_stderr = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-  to_stderr->set_level(options.quiet     ? spdlog::level::err
-                       : options.verbose ? spdlog::level::debug
-                                         : spdlog::level::info);
+  to_stderr->set_level(levels.to_stderr);
   to_stderr->set_pattern("%^%l%$: %v");
   sinks.push_back(to_stderr);
 
   auto to_syslog = std::make_shared<spdlog::sinks::syslog_sink_mt>(options.ident, LOG_PID, LOG_DAEMON, true);
-  to_syslog->set_level(options.verbose ? spdlog::level::debug : spdlog::level::info);
+  to_syslog->set_level(levels.to_syslog);
   to_syslog->set_pattern("%v");
   sinks.push_back(to_syslog);
 

@@ -1,7 +1,10 @@
 // Logging for the agents (spdlog): stderr, which Pacemaker captures; syslog
 // (facility daemon, ident = the agent's name); and an optional debug file.
-// Set up once, from main; everything else just calls spdlog.
+// Set up once, from main; everything else just calls spdlog. Which levels
+// reach stderr, and why: log.cc, above SinkLevels.
 #pragma once
+
+#include <spdlog/common.h>
 
 #include <memory>
 #include <string>
@@ -14,11 +17,23 @@ class sink;
 namespace nvmepr {
 
 struct LogOptions {
-  std::string ident;       ///< program name for syslog
-  bool verbose = false;    ///< stderr shows every device command (debug)
-  bool quiet = false;      ///< stderr shows errors only
-  std::string debug_file;  ///< empty: none; else every line at debug level
+  std::string ident;            ///< program name for syslog
+  bool verbose = false;         ///< stderr and syslog show everything, every device command too (debug)
+  bool quiet = false;           ///< stderr shows errors only
+  std::string debug_file;       ///< empty: none; else every line at debug level
+  bool info_on_stderr = false;  ///< stderr shows the informational lines too (not only warnings and errors)
 };
+
+/// The lowest level each sink writes.
+struct SinkLevels {
+  spdlog::level::level_enum to_stderr;
+  spdlog::level::level_enum to_syslog;
+};
+
+/// stderr: warnings and errors (errors only with quiet; informational lines
+/// too with info_on_stderr; everything with verbose). syslog: informational
+/// lines and up (everything with verbose). The debug file: everything.
+SinkLevels LevelsFor(const LogOptions& options);
 
 /// Replaces the default logger. Never fails: a debug file that cannot be
 /// opened (debug_file.h says which ones are refused) is reported on stderr

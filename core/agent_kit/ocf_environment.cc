@@ -103,4 +103,12 @@ Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env
   return request;
 }
 
+bool OcfLogsToStderr(const EnvironmentMap& env) {
+  const auto facility = env.find("HA_LOGFACILITY");
+  const auto file = env.find("HA_LOGFILE");
+  const bool to_syslog = facility != env.end() && !facility->second.empty() && facility->second != "none";
+  const bool to_file = file != env.end() && !file->second.empty();
+  return !to_syslog && !to_file;
+}
+
 }  // namespace nvmepr

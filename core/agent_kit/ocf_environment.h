@@ -51,6 +51,13 @@ struct OcfRequest {
 /// This process's environment.
 EnvironmentMap ProcessEnvironment();
 
+/// Whether resource-agents' ocf_log would write its lines to stderr: neither
+/// HA_LOGFACILITY (empty or "none" is unset) nor HA_LOGFILE is set, as when
+/// run by hand, by ocf-tester or crm_resource --force-*; pacemaker-execd sets
+/// both (from PCMK_logfacility and PCMK_logfile). ocf_log also writes to a
+/// terminal on stderr whatever these say: the caller checks that.
+bool OcfLogsToStderr(const EnvironmentMap& env);
+
 /// Reads `env` for `action`. Unknown OCF_RESKEY_ names and malformed meta
 /// attributes become warnings (Pacemaker adds names of its own, e.g.
 /// crm_feature_set); only what would make the action misbehave fails: an

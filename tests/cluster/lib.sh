@@ -663,6 +663,33 @@ watchdog_rebooted() {
     REPLY=${line%% *}
 }
 
+# pacemaker_grep REGEX NODE...: the lines of the nodes' Pacemaker logs that
+# match REGEX (grep -E) and name our agents or nvme-fence, read through
+# /proc/PID/root (no process in a node). One fixed-string pass over the logs
+# first: grep in the emulated guest takes seconds over these logs.
+pacemaker_grep() {
+    local re=$1 node
+    local -a files=()
+    shift
+    for node; do files+=("/proc/${NODE_PID[$node]}/root/var/log/pacemaker/pacemaker.log"); done
+    grep -hF -e fence_nvme_pr -e nvme_persist -e nvme-fence "${files[@]}" 2>/dev/null | grep -E -- "$re"
+}
+
+# agents_quiet_after_success OPS NODE...: the checks of issue 20 on the
+# nodes' logs: the operations OPS (a regex: "on|off") of nvme-fence show
+# there as succeeded, and no warning line from our agents does
+# (pacemaker-fenced logs every line of a fence agent's stderr as a warning).
+agents_quiet_after_success() {
+    local ops=$1 lines done warnings
+    shift
+    lines=$(pacemaker_grep "Operation '($ops)' \[[0-9]+\] targeting node[0-9] using nvme-fence returned 0|warning: .*(fence_nvme_pr|nvme_persist)" "$@")
+    done=$(grep -c "^.*Operation '" <<<"$lines")
+    warnings=$(grep -E 'warning: .*(fence_nvme_pr|nvme_persist)' <<<"$lines")
+    check "pacemaker.log on $* shows $done successful '$ops' of nvme-fence" test "$done" -gt 0
+    check "... and no warning line from our agents" test -z "$warnings"
+    [[ -z $warnings ]] || sed 's/^/    /' <<<"$warnings" | head -n 5
+}
+
 # ------------------------------------------------------------- bookkeeping
 
 PASSED=0 FAILED=0

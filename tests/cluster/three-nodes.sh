@@ -7,6 +7,8 @@
 #      after the fence, and its watchdog reboots it.
 #   5. misconfiguration: a second fence device with a wrong device path fails
 #      visibly in crm_mon, with fence_nvme_pr's own message.
+# Each successful unfence and fence leaves no warning line from our agents in
+# pacemaker.log, and the failed device nothing but its error (issue 20).
 # Usage: three-nodes.sh FENCE_AGENT RESOURCE_AGENT (on the host: boots the VM)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -55,6 +57,7 @@ cluster_configure fencing.patch rac.patch node1 node2 node3 || exit 1
 want_keys=("$(derived_key 1)" "$(derived_key 2)" "$(derived_key 3)")
 check_eq "all three unfenced with their Corosync-derived keys" "${want_keys[*]}" "$(disk_keys 1)"
 check_eq "write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
+agents_quiet_after_success on node1 node2 node3
 for i in 1 2 3; do
     wait_alert "rac started on node$i" 120 0 "* resource node$i rac start 0 *" || exit 1
 done
@@ -73,6 +76,7 @@ T_FENCE=$ALERT_US
 log "fenced: ${ALERT#* * * * * * * }"
 timing "node killed: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s (the survivors' application never stopped)"
 check_eq "node3's key is gone, node1's and node2's stay" "${want_keys[0]} ${want_keys[1]}" "$(disk_keys 1)"
+agents_quiet_after_success 'off|reboot' node1 node2
 n1=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node1.log") n2=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node2.log")
 wait_for "node1 and node2 keep writing" 60 eval 'records_ok node1 $((n1 + 2)) && records_ok node2 $((n2 + 2))' &&
     pass "node1 and node2 keep writing"
@@ -142,4 +146,10 @@ agent_message() {
 poll 20 agent_message
 echo "  ${msg#*(log_action) }"
 check "Pacemaker's log (on ${failed_on//$'\n'/ }) has fence_nvme_pr's message naming the device" test -n "$msg"
+# ... and nothing else from the agent: each failed run wrote one line, its
+# error (issue 20: no informational lines on stderr).
+lines=$(pacemaker_grep 'fence_nvme_pr\[[0-9]+\] stderr:' node1 node2)
+errors=$(grep -cE 'fence_nvme_pr\[[0-9]+\] stderr: \[ error: [a-z-]+: /dev/no-such-disk' <<<"$lines")
+check_eq "every stderr line of fence_nvme_pr in node1's and node2's logs is that error ($errors)" \
+    "$(grep -c . <<<"$lines")" "$errors"
 summary

@@ -105,9 +105,11 @@ log "node1 frozen (SIGSTOP of all ${#PIDS[@]} processes)"
 wait_alert "node2 fences node1" 180 "$from" "* fencing node1 *Operation * of node1 by node2 *: OK*" || exit 1
 T_FENCE=$ALERT_US
 log "fenced: ${ALERT#* * * * * * * }"
-# What fence_nvme_pr itself said, as the fencer on node2 logged it.
-node_run node2 grep -h 'fence_nvme_pr.*\(reboot\|off\)' /var/log/pacemaker/pacemaker.log 2>/dev/null |
+# What the fencer on node2 logged of fence_nvme_pr's run: its result line
+# goes to syslog and stdout (logged at debug level), nothing to stderr.
+pacemaker_grep "fence_nvme_pr.*(reboot|off)|Operation '(off|reboot)' .*using nvme-fence" node2 |
     tail -n 3 | sed 's/^/    node2 pacemaker.log: /'
+agents_quiet_after_success 'on|off|reboot' node2
 wait_alert "app started on node2" 180 "$from" "* resource node2 app start 0 *" || exit 1
 T_APP=$ALERT_US
 timing "failover: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s, failure -> app running on node2 $(secs "$T_FAIL" "$T_APP") s"

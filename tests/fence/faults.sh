@@ -17,9 +17,10 @@ for n in 1 2 3; do agent "node$n" -q -o on -n "0x$n" -d "$DEV" || fnp_fail "node
 
 # The namespace goes away while node1 waits out its delay before fencing:
 # disable it as soon as the agent says it is waiting (a fixed sleep is too
-# short or too long depending on the machine's load).
+# short or too long depending on the machine's load). That line is
+# informational: on stderr with -v only.
 start=$(now_ms)
-agent node1 -o off -n 0x2 -d "$DEV" --delay=2 --power-timeout=5 >/tmp/off.out 2>&1 &
+agent node1 -o off -n 0x2 -d "$DEV" --delay=2 --power-timeout=5 -v >/tmp/off.out 2>&1 &
 pid=$!
 for ((i = 0; i < 100; i++)); do
     [[ $(</tmp/off.out) == *"waiting delay"* ]] && break

@@ -33,7 +33,7 @@ check_backend() {
         fnp_check_eq "$backend $type: only 0x1 registered" "0x1" "$(keys "$k")"
         fnp_check_rc 2 "$backend $type: status of node2 is off" agent node1 -o status -n 0x2 -d "$d" -b "$backend"
         # Leave the namespace empty: node1 clears it.
-        on node1 nvme resv-release "$d" --crkey=0x1 --rrela=1 >/dev/null || fnp_fail "clear namespace $k"
+        on node1 "$FNP_LIB" fnp_nvme_resv release "$d" --crkey=0x1 --rrela=1 >/dev/null || fnp_fail "clear namespace $k"
     done
     echo "COUNTS $FNP_PASSED $FNP_FAILED"
 }

@@ -32,7 +32,7 @@ class DebugFileTest : public ::testing::Test {
     root_ = pattern;
   }
   void TearDown() override {
-    SetUpLogging({"debug_file_test", false, false, ""});
+    SetUpLogging({"debug_file_test", false, false, "", false});
     std::error_code ec;
     fs::remove_all(root_, ec);
   }
@@ -121,11 +121,11 @@ TEST_F(DebugFileTest, LoggingSkipsARefusedDebugFile) {
   const fs::path victim = root_ / "victim";
   std::ofstream(victim) << "precious\n";
   fs::create_symlink(victim, root_ / "link.log");
-  SetUpLogging({"debug_file_test", false, true, (root_ / "link.log").string()});
+  SetUpLogging({"debug_file_test", false, true, (root_ / "link.log").string(), false});
   spdlog::info("a line");
   EXPECT_EQ(ReadFile(victim), "precious\n");
 
-  SetUpLogging({"debug_file_test", false, true, (root_ / "missing" / "d.log").string()});
+  SetUpLogging({"debug_file_test", false, true, (root_ / "missing" / "d.log").string(), false});
   spdlog::info("a line");
   EXPECT_FALSE(fs::exists(root_ / "missing"));
 
@@ -134,7 +134,7 @@ TEST_F(DebugFileTest, LoggingSkipsARefusedDebugFile) {
   auto returned = testing::ReturnsWithin<bool>(
       std::chrono::milliseconds(3000),
       [fifo] {
-        SetUpLogging({"debug_file_test", false, true, fifo.string()});
+        SetUpLogging({"debug_file_test", false, true, fifo.string(), false});
         return true;
       },
       [fifo] {
@@ -146,7 +146,7 @@ TEST_F(DebugFileTest, LoggingSkipsARefusedDebugFile) {
 
 TEST_F(DebugFileTest, LoggingWritesEveryLineToARegularFile) {
   const fs::path file = root_ / "debug.log";
-  SetUpLogging({"debug_file_test", false, true, file.string()});
+  SetUpLogging({"debug_file_test", false, true, file.string(), false});
   spdlog::debug("a debug line");
   spdlog::default_logger()->flush();
   EXPECT_NE(ReadFile(file).find("debug: a debug line"), std::string::npos) << ReadFile(file);

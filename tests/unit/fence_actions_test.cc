@@ -6,6 +6,8 @@
 #include <gtest/gtest.h>
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 #include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -126,6 +128,24 @@ TEST_F(FenceActionsTest, OffOfAnUnregisteredKeyIsQuietWhenEveryOtherKeyIsACorosy
   CapturedWarnings warnings;
   EXPECT_EQ(Run(1, "action=off\nnodename=node3"), kExitSuccess) << "fenced already";
   EXPECT_EQ(warnings.Take(), "") << "node2's key is a Corosync node's";
+}
+
+// The one-line result of on and off goes to stdout (besides syslog), which
+// Pacemaker's fencer logs at debug level only; a failure prints nothing there.
+TEST_F(FenceActionsTest, OnAndOffPrintTheirResultOnStdout) {
+  std::string out;
+  for (int h = 1; h <= 2; ++h) {
+    ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nport=" + HostMap(h), &out), 0);
+    EXPECT_EQ(out.rfind("on: key 0x000000000000000" + std::to_string(h) + " registered and verified on 2 device(s) in ", 0),
+              0u)
+        << out;
+    EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  }
+  ASSERT_EQ(Run(1, "action=off\nnodename=node2\nport=0x2", &out), kExitSuccess);
+  EXPECT_EQ(out.rfind("off: 0x2 (key 0x0000000000000002) fenced and verified on 2 device(s) in ", 0), 0u) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
+  EXPECT_EQ(Run(2, "action=off\nnodename=node1\nport=0x1", &out), kExitFailure);
+  EXPECT_EQ(out, "");
 }
 
 TEST_F(FenceActionsTest, FencedNodeRefusesToFenceTheSurvivor) {

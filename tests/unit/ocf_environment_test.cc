@@ -94,5 +94,15 @@ TEST(OcfEnvironmentTest, ProcessEnvironmentSeesThisProcess) {
   ::unsetenv("NVMEPR_TEST_VARIABLE");
 }
 
+// ocf_log writes to stderr only where Pacemaker's executor set no log target.
+TEST(OcfLogsToStderrTest, OnlyWithoutHaLogFacilityAndHaLogFile) {
+  EXPECT_TRUE(OcfLogsToStderr({}));
+  EXPECT_TRUE(OcfLogsToStderr({{"HA_LOGFACILITY", ""}, {"HA_LOGFILE", ""}}));
+  EXPECT_TRUE(OcfLogsToStderr({{"HA_LOGFACILITY", "none"}}));
+  EXPECT_FALSE(OcfLogsToStderr({{"HA_LOGFACILITY", "daemon"}}));
+  EXPECT_FALSE(OcfLogsToStderr({{"HA_LOGFILE", "/var/log/pacemaker/pacemaker.log"}}));
+  EXPECT_FALSE(OcfLogsToStderr({{"HA_LOGFACILITY", "none"}, {"HA_LOGFILE", "/var/log/pacemaker/pacemaker.log"}}));
+}
+
 }  // namespace
 }  // namespace nvmepr

@@ -51,7 +51,7 @@ check_shared_data() {
 }
 
 check_disconnect() {
-    on node2 nvme resv-register /dev/data-disk --nrkey=0x22 --rrega=0 >/dev/null
+    on node2 "$FNP_LIB" fnp_nvme_resv register /dev/data-disk --nrkey=0x22 --rrega=0 >/dev/null
     fnp_check "host2 disconnects" "$FNP_NVMET" disconnect host2
     fnp_check_eq "map has no host2 entry" 0 "$(map_lines host2)"
     fnp_check "node.sh refresh node2" "$FNP_NODE" refresh node2

@@ -52,13 +52,13 @@ check_nodes() {
 check_preempt_abort() {
     local i
     for i in 1 2 3; do
-        fnp_check "node$i registers key 0x$i" on "node$i" nvme resv-register /dev/data-disk --nrkey="0x$i" --rrega=0
+        fnp_check "node$i registers key 0x$i" on "node$i" "$FNP_LIB" fnp_nvme_resv register /dev/data-disk --nrkey="0x$i" --rrega=0
     done
     fnp_check_eq "keys 0x1 0x2 0x3 registered" "0x1 0x2 0x3" "$(on node1 "$FNP_LIB" fnp_resv_keys /dev/data-disk | paste -sd' ')"
-    fnp_check "node1 acquires WEAR (rtype 5)" on node1 nvme resv-acquire /dev/data-disk --crkey=0x1 --rtype=5 --racqa=0
+    fnp_check "node1 acquires WEAR (rtype 5)" on node1 "$FNP_LIB" fnp_nvme_resv acquire /dev/data-disk --crkey=0x1 --rtype=5 --racqa=0
     fnp_check_eq "reservation type is 5" 5 "$(fnp_resv_rtype "$("$FNP_NVMET" dev host1 1)")"
     fnp_check_rc 0 "node2 (registrant) can write under WEAR" on node2 "$FNP_LIB" fnp_write_block /dev/data-disk 0 node2
-    fnp_check "node1 preempt-and-aborts key 0x2" on node1 nvme resv-acquire /dev/data-disk --crkey=0x1 --prkey=0x2 --rtype=5 --racqa=2
+    fnp_check "node1 preempt-and-aborts key 0x2" on node1 "$FNP_LIB" fnp_nvme_resv acquire /dev/data-disk --crkey=0x1 --prkey=0x2 --rtype=5 --racqa=2
     fnp_check_eq "keys after preempt: 0x1 0x3" "0x1 0x3" "$(fnp_resv_keys "$("$FNP_NVMET" dev host1 1)" | paste -sd' ')"
     fnp_check_rc 2 "node2's O_DIRECT write fails with EBADE (Invalid exchange)" on node2 "$FNP_LIB" fnp_write_block /dev/data-disk 0 node2-fenced
     fnp_check_rc 0 "node1's O_DIRECT write works" on node1 "$FNP_LIB" fnp_write_block /dev/data-disk 0 node1
@@ -73,12 +73,12 @@ check_d1() {
     local dev1 i
     dev1=$("$FNP_NVMET" dev host1 2)
     for i in 1 2 3; do
-        on "node$i" nvme resv-register /dev/data-disk2 --nrkey="0x$i" --rrega=0 >/dev/null
+        on "node$i" "$FNP_LIB" fnp_nvme_resv register /dev/data-disk2 --nrkey="0x$i" --rrega=0 >/dev/null
     done
-    fnp_check "node1 acquires WERO (rtype 3) on namespace 2" on node1 nvme resv-acquire /dev/data-disk2 --crkey=0x1 --rtype=3 --racqa=0
-    fnp_check "node2 unregisters from namespace 2" on node2 nvme resv-register /dev/data-disk2 --crkey=0x2 --rrega=1
+    fnp_check "node1 acquires WERO (rtype 3) on namespace 2" on node1 "$FNP_LIB" fnp_nvme_resv acquire /dev/data-disk2 --crkey=0x1 --rtype=3 --racqa=0
+    fnp_check "node2 unregisters from namespace 2" on node2 "$FNP_LIB" fnp_nvme_resv register /dev/data-disk2 --crkey=0x2 --rrega=1
     fnp_check_rc 2 "unregistered node2 cannot write under WERO" on node2 "$FNP_LIB" fnp_write_block /dev/data-disk2
-    fnp_check "holder node1 preempts key 0x3 (command succeeds)" on node1 nvme resv-acquire /dev/data-disk2 --crkey=0x1 --prkey=0x3 --rtype=3 --racqa=1
+    fnp_check "holder node1 preempts key 0x3 (command succeeds)" on node1 "$FNP_LIB" fnp_nvme_resv acquire /dev/data-disk2 --crkey=0x1 --prkey=0x3 --rtype=3 --racqa=1
     fnp_check "D1: key 0x3 is still registered after the holder's preempt" fnp_has_key "$dev1" 0x3
     fnp_check_eq "D1: reservation still WERO held by 0x1" "3 0x1" "$(fnp_resv_rtype "$dev1") $(fnp_resv_holders "$dev1")"
     fnp_check_rc 0 "D1: node3 can still write" on node3 "$FNP_LIB" fnp_write_block /dev/data-disk2

@@ -10,7 +10,8 @@
 #   Both return 0 on success, 2 on a reservation conflict (EBADE, "Invalid
 #   exchange"), 1 on any other error, and say which on stderr.
 #
-# Reservation state (nvme-cli "resv-report --eds -o json"; nvmet only
+# Reservation state (nvme-cli "resv-report --eds -o json", in the installed
+# nvme-cli's spelling: fnp_nvme_resv; nvmet only
 # supports the extended format, see facts sheet D8):
 #   fnp_resv_report DEV    the JSON
 #   fnp_resv_parse DEV     set FNP_REPORT_GEN, FNP_REPORT_RTYPE and arrays
@@ -97,8 +98,29 @@ fnp_on() {
     NODE_NAME=$node nsenter --mount="/run/nodes/$node/mnt" --uts="/run/nodes/$node/uts" --wd="$wd" -- "$@"
 }
 
+# fnp_nvme_resv report|register|acquire|release ARGS...: nvme-cli 3 spells
+# these "nvme resv report" (the old names only behind a build option), 2.x
+# (Debian 12 and 13) "nvme resv-report". 2.x prints "Usage: nvme
+# resv-report ..." for --help, 3.x without the old names does not. Found once
+# per guest (cached in FNP_NVME_RESV_CACHE: each nvme process costs ~50 ms
+# here); FNP_NVME_RESV=old|new skips the probe. Arguments go to nvme as they
+# are. No timeout process per call: the VM run is bounded as a whole.
+fnp_nvme_resv() {
+    local sub=$1 cache=${FNP_NVME_RESV_CACHE:-/tmp/.fnp-nvme-resv-spelling}
+    shift
+    if [[ ${FNP_NVME_RESV:-} != old && ${FNP_NVME_RESV:-} != new ]]; then
+        [[ -r $cache ]] && FNP_NVME_RESV=$(<"$cache")
+        if [[ ${FNP_NVME_RESV:-} != old && ${FNP_NVME_RESV:-} != new ]]; then
+            FNP_NVME_RESV=new
+            [[ $(timeout 10 nvme resv-report --help 2>&1) == *"Usage: nvme resv-report"* ]] && FNP_NVME_RESV=old
+            { echo "$FNP_NVME_RESV" >"$cache"; } 2>/dev/null
+        fi
+    fi
+    if [[ $FNP_NVME_RESV == old ]]; then nvme "resv-$sub" "$@"; else nvme resv "$sub" "$@"; fi
+}
+
 fnp_resv_report() {
-    nvme resv-report "$1" --eds -o json
+    fnp_nvme_resv report "$1" --eds -o json
 }
 
 # Set REPLY to key $1 (decimal or 0x hex, up to 64 bits) as 0x%x. Bash
