@@ -22,7 +22,12 @@ const AgentSpec& FenceAgentSpec() {
         "preempt-and-abort; afterwards every write the node tries fails with a reservation conflict. "
         "Each node registers its own key when it joins (unfencing, action on). A node whose own key is "
         "not registered refuses to fence others. Keys come from pcmk_host_map (node:key) or are "
-        "derived from Corosync: FNV-1a of the cluster name in the high 32 bits, the nodeid in the low 32.";
+        "derived from Corosync: FNV-1a of the cluster name in the high 32 bits, the nodeid in the low 32. "
+        "Without Corosync (Kubernetes), key_map names every node's key; with it, plug and nodename name a node "
+        "of the map (or give one of its keys) and this node's own key must be one of its keys. "
+        "reboot (the default action of callers such as Kubernetes Fence Agents Remediation) is carried out as "
+        "off, with a log line saying so: fabric fencing cannot power-cycle a node, which stays cut off until "
+        "it registers again with on.";
     s.vendor_url = "https://nvmexpress.org";
     // The reservation types as core/device/reservation.cc spells them; auto first.
     std::vector<std::string> types = {"auto"};
@@ -44,6 +49,9 @@ const AgentSpec& FenceAgentSpec() {
             .Required(),
         Param("key", 'k', ParamType::kString, "", "[key]",
               "This node's own key, 64-bit hex (default: saved at unfencing, else derived from Corosync)"),
+        Param("key_map", 0, ParamType::kString, "", "[node:key,...]",
+              "Every node's key where there is no Corosync (Kubernetes): node1:KEY,node2:KEY (',' ';' or space "
+              "between entries). A node or key given twice is refused"),
         Param("reservation_type", 't', ParamType::kSelect, "auto", "[type]",
               "Reservation to create where none exists (auto: write-exclusive-all-registrants where supported, "
               "else write-exclusive-registrants-only)")

@@ -43,7 +43,8 @@ class ActionContext {
   /// Who the action is about: plug, else nodename.
   std::string TargetName() const { return options_.plug.empty() ? options_.nodename : options_.plug; }
 
-  /// The target's key. plug is a key when it differs from nodename (the
+  /// The target's key. With key_map=, the map decides (LookUpInKeyMap).
+  /// Otherwise plug is a key when it differs from nodename (the
   /// pcmk_host_map pattern: nodename=node2, plug=0x2b) or when no nodename is
   /// given (command line); otherwise it names a Corosync node.
   Result<Key> TargetKey() {
@@ -51,6 +52,7 @@ class ActionContext {
     if (target.empty()) {
       return Fail(ErrorKind::kInvalidArgument, "no target: give plug (a key or a node name) or nodename");
     }
+    if (!options_.key_map.empty()) return LookUpInKeyMap(options_.key_map, target);
     if (!options_.plug.empty() && options_.plug != options_.nodename) {
       auto key = ParseKey(options_.plug);
       const bool looks_like_key = options_.plug.rfind("0x", 0) == 0 || options_.plug.rfind("0X", 0) == 0;
@@ -66,6 +68,17 @@ class ActionContext {
   /// A state file that exists but cannot be read (a FIFO, a symbolic link,
   /// an unsafe store_path) is an error, not a reason to guess.
   Result<Key> OwnKey() {
+    auto key = OwnKeyFromAnySource();
+    // With key_map=, this node's key must be one the map gives to a node.
+    if (key && !options_.key_map.empty()) {
+      if (auto mapped = LookUpInKeyMap(options_.key_map, FormatKey(*key)); !mapped) {
+        return Fail(ErrorKind::kNotFound, "this node's own key: " + mapped.error().message);
+      }
+    }
+    return key;
+  }
+
+  Result<Key> OwnKeyFromAnySource() {
     if (options_.key) return *options_.key;
     auto saved = StateStore(options_.store_path).Load();
     if (!saved) return saved.error();
@@ -478,6 +491,10 @@ int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
                                                                    : "action not implemented"));
   }
   if (handler->alone) return handler->alone(env);
+  if (action == "reboot") {
+    spdlog::info("reboot: carried out as off: fabric fencing cannot power-cycle a node; the target stays cut "
+                 "off from the devices until it registers again with on");
+  }
   if ((action == "off" || action == "reboot") && options.delay.count() > 0) {
     spdlog::info("off: waiting delay={} ms before fencing", options.delay.count());
     std::this_thread::sleep_for(options.delay);

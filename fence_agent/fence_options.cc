@@ -33,6 +33,11 @@ Result<FenceOptions> ToFenceOptions(const ParsedParams& params) {
     if (!key) return Fail(ErrorKind::kInvalidArgument, "key: " + key.error().message);
     options.key = *key;
   }
+  if (const std::string* v = values->Given("key_map"); v && !v->empty()) {
+    auto map = ParseKeyMap(*v);
+    if (!map) return Fail(ErrorKind::kInvalidArgument, "key_map: " + map.error().message);
+    options.key_map = std::move(*map);
+  }
   // auto (the default) is kNone: Unfence picks the type per device.
   options.reservation_type = ParseType(values->Choice("reservation_type")).value_or(ReservationType::kNone);
   options.backend = ParseBackend(values->Choice("device_backend")).value_or(Backend::kAuto);

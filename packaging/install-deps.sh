@@ -19,9 +19,13 @@ test_packages=(
   fence-agents sg3-utils time valgrind gnuplot-nox
   clang devscripts librapidcheck-dev
   crmsh debootstrap
+  python3-jsonschema python3-kubernetes python3-yaml podman crun
 )
 # crmsh: the README's crm commands and a cluster scenario configured with it;
-# debootstrap: the Debian 13 userland of the compatibility tests (tests/compat).
+# debootstrap: the Debian 13 userland of the compatibility tests (tests/compat);
+# python3-jsonschema, python3-kubernetes, python3-yaml: the offline validation
+# of examples/kubernetes/ (the Kubernetes API types come from python3-kubernetes);
+# podman, crun: the agent in a container (tests/fence/kubernetes-container.sh).
 
 # packaging/build-packages.sh: dpkg-buildpackage with debhelper, lintian,
 # hardening-check (devscripts), rpmbuild and rpmlint; what the package's

@@ -12,6 +12,7 @@
 #include <charconv>
 #include <cmath>
 #include <sstream>
+#include <vector>
 
 #include "text.h"
 
@@ -131,7 +132,32 @@ Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
   return parsed;
 }
 
+namespace {
+
+// "--power_timeout" (a stdin name with "--", as a Kubernetes Fence Agents
+// Remediation template may spell it) is read as "--power-timeout". Values
+// may follow as the next word ("--name value") for every option, booleans
+// included: Boost takes it, and the typing refuses a word that is not a
+// boolean.
+std::vector<std::string> NormalizeCommandLine(int argc, const char* const argv[]) {
+  std::vector<std::string> args;
+  bool options_ended = false;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") options_ended = true;
+    if (!options_ended && arg.rfind("--", 0) == 0) {
+      const auto equals = arg.find('=');
+      std::replace(arg.begin(), equals == std::string::npos ? arg.end() : arg.begin() + equals, '_', '-');
+    }
+    args.push_back(std::move(arg));
+  }
+  return args;
+}
+
+}  // namespace
+
 Result<ParsedParams> ParseCommandLine(int argc, const char* const argv[], const AgentSpec& spec) {
+  const std::vector<std::string> args = NormalizeCommandLine(argc, argv);
   po::options_description options;
   for (const auto& param : spec.params) {
     std::string flags = CliName(param.name);
@@ -146,7 +172,7 @@ Result<ParsedParams> ParseCommandLine(int argc, const char* const argv[], const 
   try {
     // An empty positional description makes stray words an error instead
     // of silently dropped ("-o off node2" must not fence without a target).
-    po::store(po::command_line_parser(argc, argv)
+    po::store(po::command_line_parser(args)
                   .options(options)
                   .positional(po::positional_options_description())
                   .run(),

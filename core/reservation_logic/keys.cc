@@ -62,6 +62,27 @@ Result<std::map<std::string, Key>> ParseKeyMap(std::string_view text) {
   return map;
 }
 
+Result<Key> LookUpInKeyMap(const std::map<std::string, Key>& map, std::string_view node_or_key) {
+  const auto lower = [](std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
+    return out;
+  };
+  const std::string wanted = lower(node_or_key);
+  for (const auto& [node, key] : map) {
+    if (lower(node) == wanted) return key;
+  }
+  const std::string shown(node_or_key.substr(0, 80));
+  if (auto key = ParseKey(node_or_key)) {
+    for (const auto& [node, mapped] : map) {
+      if (mapped == *key) return *key;
+    }
+    return Fail(ErrorKind::kNotFound, "key " + FormatKey(*key) + " belongs to no node of key_map");
+  }
+  return Fail(ErrorKind::kNotFound, "node " + shown + " is not in key_map (" + std::to_string(map.size()) +
+                                        " node(s)); add it as " + shown + ":KEY");
+}
+
 std::uint32_t Fnv1a32(std::string_view text) {
   std::uint32_t hash = 2166136261u;
   for (unsigned char c : text) {

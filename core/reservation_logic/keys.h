@@ -24,6 +24,15 @@ Result<Key> ParseKey(std::string_view text);
 /// to two nodes. Errors say what is wrong without repeating the whole map.
 Result<std::map<std::string, Key>> ParseKeyMap(std::string_view text);
 
+/// Where there is no Corosync (Kubernetes), a key map (key_map=, parsed by
+/// ParseKeyMap) says which key each node has. Resolves `node_or_key` against
+/// it: a node of the map (compared without regard to case) gives its key; a
+/// key (hex, as ParseKey reads it) is returned only if the map gives it to
+/// some node. Anything else is an error naming what was looked up: with a
+/// map, a key no node of the map holds is foreign and never used. The one
+/// place where both the target's key and this node's own key meet the map.
+Result<Key> LookUpInKeyMap(const std::map<std::string, Key>& map, std::string_view node_or_key);
+
 /// The key of a Corosync node: FNV-1a (32-bit) of the cluster name in the high
 /// 32 bits, the node's Corosync nodeid (not its nodelist position) in the low
 /// 32 bits. Unique per node in a cluster, stable across node removals, and

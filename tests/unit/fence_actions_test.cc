@@ -14,6 +14,8 @@
 
 #include <filesystem>
 #include <sstream>
+#include <thread>
+#include <vector>
 
 #include "agent_spec.h"
 #include "blocking_probe.h"
@@ -38,9 +40,27 @@ class FenceActionsTest : public ::testing::Test {
     // Pacemaker's last value wins: the test's own lines can override these.
     std::istringstream in("devices=/dev/disk0,/dev/disk1\nstore_path=" + dir_ + "/node" + std::to_string(host) +
                           "\n" + stdin_text + "\n");
-    auto parsed = ParseStdin(in, FenceAgentSpec());
+    return RunParsed(host, ParseStdin(in, FenceAgentSpec()), out);
+  }
+
+  // Runs a command line as node `host` would (its devices and store first).
+  int RunCli(int host, std::vector<std::string> args, std::string* out = nullptr) {
+    args.insert(args.begin(), {"fence_nvme_pr", "--devices=/dev/disk0,/dev/disk1",
+                               "--store-path=" + dir_ + "/node" + std::to_string(host)});
+    std::vector<const char*> argv;
+    for (const auto& a : args) argv.push_back(a.c_str());
+    argv.push_back(nullptr);
+    return RunParsed(host, ParseCommandLine(static_cast<int>(args.size()), argv.data(), FenceAgentSpec()), out);
+  }
+
+  int RunParsed(int host, const Result<ParsedParams>& parsed, std::string* out) {
     EXPECT_TRUE(parsed) << parsed.error().message;
+    if (!parsed) return -1;
     auto options = ToFenceOptions(*parsed);
+    if (!options) {  // what main does: one line, exit 1
+      if (out) *out = options.error().message;
+      return kExitFailure;
+    }
     EXPECT_TRUE(options) << options.error().message;
     std::ostringstream stdout_text;
     FenceEnvironment env;
@@ -50,7 +70,8 @@ class FenceActionsTest : public ::testing::Test {
       }
       return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
     };
-    env.read_cluster = [host](Deadline) -> Result<ClusterMap> {
+    env.read_cluster = [host, this](Deadline) -> Result<ClusterMap> {
+      if (!corosync_) return Fail(ErrorKind::kNotFound, "corosync-cmapctl: not found");
       ClusterMap map;
       map.cluster_name = "test";
       map.local_nodeid = host;
@@ -67,6 +88,7 @@ class FenceActionsTest : public ::testing::Test {
 
   SharedDisks disks_;
   std::string dir_;
+  bool corosync_ = true;  ///< false: Corosync cannot be asked (Kubernetes)
 };
 
 TEST_F(FenceActionsTest, HostMapFlow_UnfenceFenceStatus) {
@@ -355,6 +377,85 @@ TEST_F(FenceActionsTest, ADeviceListedTwiceByNumberIsRefusedBeforeOpening) {
   ASSERT_TRUE(options);
   EXPECT_EQ(RunFenceAction(*options, env), kExitFailure);
   EXPECT_EQ(opened, 0);
+}
+
+// Kubernetes (no Corosync): every node registers with key_map= and its own
+// name, as examples/kubernetes/ does at start; Fence Agents Remediation then
+// checks status with separate arguments and fences with --name=value.
+class KeyMapTest : public FenceActionsTest {
+ protected:
+  KeyMapTest() { corosync_ = false; }
+  static constexpr const char* kMap = "worker-1:0xa1,Worker-2:0xa2;worker-3:0xa3";
+  int Register(int h) {
+    return RunCli(h, {"--action", "on", "--nodename", "worker-" + std::to_string(h), "--key-map", kMap});
+  }
+};
+
+TEST_F(KeyMapTest, RegistrationStatusAndFenceAsFarRunsThem) {
+  for (int h = 1; h <= 3; ++h) ASSERT_EQ(Register(h), kExitSuccess) << h;
+  EXPECT_TRUE(disks_.Namespace(0).Report().IsRegistered(0xa2));
+  std::string out;
+  // Template validation: "--action status" first, then "--name value" pairs.
+  EXPECT_EQ(RunCli(1, {"--action", "status", "--key-map", kMap, "--plug", "worker-2"}, &out), kExitSuccess);
+  EXPECT_EQ(out, "Status: ON\n");
+  // Remediation: --name=value, any order, action reboot (FAR's default).
+  EXPECT_EQ(RunCli(1, {"--plug=WORKER-2", "--key-map=" + std::string(kMap), "--action=reboot"}), kExitSuccess);
+  EXPECT_FALSE(disks_.CanWriteAnywhere(2));
+  EXPECT_TRUE(disks_.CanWriteEverywhere(1));
+  EXPECT_TRUE(disks_.CanWriteEverywhere(3));
+  EXPECT_EQ(RunCli(1, {"--action=status", "--key-map=" + std::string(kMap), "--plug=worker-2"}, &out),
+            kExitStatusOff);
+  EXPECT_EQ(out, "Status: OFF\n");
+  EXPECT_EQ(RunCli(3, {"--action", "status", "--key-map", kMap, "--plug", "0xa2"}, &out), kExitStatusOff);
+  EXPECT_EQ(out, "Status: OFF\n");
+  // The same on stdin.
+  EXPECT_EQ(Run(3, "action=status\nkey_map=" + std::string(kMap) + "\nnodename=worker-2", &out), kExitStatusOff);
+  EXPECT_EQ(out, "Status: OFF\n");
+  EXPECT_EQ(Run(3, "action=status\nkey_map=" + std::string(kMap) + "\nnodename=worker-1", &out), kExitSuccess);
+  EXPECT_EQ(out, "Status: ON\n");
+  // The fenced node's "reboot": it registers again.
+  EXPECT_EQ(Register(2), kExitSuccess);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2));
+}
+
+TEST_F(KeyMapTest, ForeignNamesAndKeysAreRefused) {
+  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Register(h), kExitSuccess);
+  std::string out;
+  EXPECT_EQ(RunCli(1, {"--action=off", "--key-map=" + std::string(kMap), "--plug=worker-9"}), kExitFailure);
+  EXPECT_EQ(RunCli(1, {"--action=off", "--key-map=" + std::string(kMap), "--plug=0xb2"}), kExitFailure)
+      << "a key no node of the map holds";
+  EXPECT_EQ(RunCli(3, {"--action=on", "--key-map=" + std::string(kMap), "--nodename=worker-9"}), kExitFailure);
+  EXPECT_EQ(RunCli(3, {"--action=on", "--key-map=" + std::string(kMap), "--key=0xb3"}), kExitFailure)
+      << "an own key outside the map";
+  // A fencer whose own key (saved at unfencing) is not in the map refuses.
+  ASSERT_EQ(RunCli(3, {"--action=on", "--plug=0xb3"}), kExitSuccess);
+  EXPECT_EQ(RunCli(3, {"--action=off", "--key-map=" + std::string(kMap), "--plug=worker-2"}), kExitFailure);
+  EXPECT_TRUE(disks_.CanWriteEverywhere(2));
+  // A map that gives one key twice, or one node two keys, is bad input.
+  EXPECT_EQ(RunCli(1, {"--action=status", "--key-map=a:0x1,b:0x1", "--plug=a"}, &out), kExitFailure);
+  EXPECT_NE(out.find("key_map: key 0x0000000000000001 is given to two nodes"), std::string::npos) << out;
+  EXPECT_EQ(RunCli(1, {"--action=status", "--key-map=a:0x1,A:0x2", "--plug=a"}, &out), kExitFailure);
+  EXPECT_NE(out.find("listed twice"), std::string::npos) << out;
+}
+
+// Fence Agents Remediation runs off up to retrycount (5) times, retryinterval
+// (5 s) apart, each cut at its timeout (60 s): an attempt that timed out with
+// a device command still outstanding, then the retries, must end with the
+// target fenced and everyone else untouched - also when a retry comes after
+// a fence that did complete.
+TEST_F(KeyMapTest, RetriesAfterATimedOutOffCompleteTheFence) {
+  for (int h = 1; h <= 3; ++h) ASSERT_EQ(Register(h), kExitSuccess) << h;
+  const std::vector<std::string> off = {"--action=off", "--key-map=" + std::string(kMap), "--plug=worker-2",
+                                        "--power-timeout=1"};
+  disks_.View(1, 1).faults.hang = std::chrono::milliseconds(1300);
+  EXPECT_EQ(RunCli(1, off), kExitFailure) << "the first attempt times out";
+  std::this_thread::sleep_for(std::chrono::milliseconds(400));  // the late command lands; FAR's interval
+  disks_.View(1, 1).faults.hang = std::chrono::milliseconds(0);
+  EXPECT_EQ(RunCli(1, off), kExitSuccess);
+  EXPECT_EQ(RunCli(1, off), kExitSuccess) << "a retry after a completed fence";
+  EXPECT_FALSE(disks_.CanWriteAnywhere(2));
+  EXPECT_TRUE(disks_.CanWriteEverywhere(1));
+  EXPECT_TRUE(disks_.CanWriteEverywhere(3));
 }
 
 }  // namespace

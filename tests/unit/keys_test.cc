@@ -55,6 +55,20 @@ TEST(ParseKeyMapTest, RefusesANodeListedTwice) {
   EXPECT_FALSE(ParseKeyMap("node1:0"));
 }
 
+TEST(LookUpInKeyMapTest, NodesWithoutRegardToCaseAndOnlyKeysOfTheMap) {
+  const std::map<std::string, Key> map = {{"worker-1", 0xa1}, {"Worker-2", 0xa2}};
+  EXPECT_EQ(*LookUpInKeyMap(map, "WORKER-1"), 0xa1u);
+  EXPECT_EQ(*LookUpInKeyMap(map, "worker-2"), 0xa2u);
+  EXPECT_EQ(*LookUpInKeyMap(map, "0xA2"), 0xa2u);
+  auto foreign = LookUpInKeyMap(map, "0xb2");
+  ASSERT_FALSE(foreign);
+  EXPECT_EQ(foreign.error().message, "key 0x00000000000000b2 belongs to no node of key_map");
+  auto unknown = LookUpInKeyMap(map, "worker-9");
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().message, "node worker-9 is not in key_map (2 node(s)); add it as worker-9:KEY");
+  EXPECT_FALSE(LookUpInKeyMap({}, "worker-1"));
+}
+
 TEST(Fnv1aTest, KnownVectors) {
   EXPECT_EQ(Fnv1a32(""), 0x811c9dc5u);
   EXPECT_EQ(Fnv1a32("a"), 0xe40c292cu);

@@ -195,6 +195,29 @@ TEST(ParseCommandLineTest, BooleanSwitchesTakeAnOptionalValue) {
   EXPECT_FALSE(*ParseBoolean("quiet", parsed->values.at("quiet")));
 }
 
+// Kubernetes Fence Agents Remediation validates a template with separate
+// words ("--action status --name value") and fences with --name=value;
+// names are whatever the template's author wrote, underscores included.
+TEST(ParseCommandLineTest, EveryParameterInBothFormsAndWithUnderscores) {
+  for (const auto& param : FenceAgentSpec().params) {
+    if (!param.alias_of.empty()) continue;
+    const std::string value = param.type == ParamType::kBoolean ? "1" : "x";
+    for (const auto& args : {std::vector<std::string>{"--" + param.name, value},
+                             std::vector<std::string>{"--" + param.name + "=" + value}}) {
+      auto parsed = Cli(args);
+      ASSERT_TRUE(parsed) << args[0] << ": " << parsed.error().message;
+      EXPECT_EQ(parsed->values, (Values{{param.name, value}})) << args[0];
+    }
+  }
+  auto parsed = Cli({"--action", "status", "--verbose", "yes", "--devices", "/dev/nvme0n1", "--quiet", "0"});
+  ASSERT_TRUE(parsed) << parsed.error().message;
+  EXPECT_EQ(parsed->values, (Values{{"action", "status"}, {"verbose", "yes"}, {"devices", "/dev/nvme0n1"},
+                                    {"quiet", "0"}}));
+  auto stray = Cli({"--verbose", "node2"});
+  ASSERT_TRUE(stray) << stray.error().message;
+  EXPECT_FALSE(ParseBoolean("verbose", stray->values.at("verbose"))) << "not a boolean: refused when typed";
+}
+
 TEST(ParseCommandLineTest, PortIsStoredAsPlug) {
   auto parsed = Cli({"--port=node4"});
   ASSERT_TRUE(parsed);
