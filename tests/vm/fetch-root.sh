@@ -9,9 +9,9 @@
 #   /var/cache/fence-nvme-pr/root/trixie-<hash>
 # Profiles (the package list): guest (default), what the test guests and the
 # administrator's tools run, below; build, the suite's own toolchain and the
-# package's build dependencies (tests/buildmatrix: the agents and the .deb
-# compiled with that suite's g++ and dpkg-buildflags). A build root is named
-# SUITE-build-<hash> and gets nothing from the host.
+# package's build dependencies (tests/toolchains, the build matrix: the
+# agents and the .deb compiled with that suite's g++ and dpkg-buildflags). A
+# build root is named SUITE-build-<hash> and gets nothing from the host.
 # run-vm.sh --root DIR boots the guest on it instead of the host's root
 # (tests/compat). The directory is built once with debootstrap (minbase plus
 # the packages below) from the mirror of the machine's apt configuration
@@ -46,9 +46,10 @@ readonly PACKAGES=(
 )
 # The build profile: the compiler and CMake, the libraries of
 # packaging/debian/control's Build-Depends (without the <!nocheck> ones: the
-# unit tests run on the host), and dpkg-buildpackage with debhelper.
+# unit tests run on the host), and dpkg-buildpackage with debhelper
+# (build-essential: dpkg-checkbuilddeps requires it).
 readonly BUILD_PACKAGES=(
-    g++ make cmake pkg-config
+    build-essential g++ make cmake pkg-config
     libboost-program-options-dev libxml2-dev libspdlog-dev libfmt-dev
     dpkg-dev debhelper fakeroot
 )
