@@ -10,9 +10,12 @@ jobs=$(nproc)
 
 packaging/install-deps.sh test
 
-cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCE_NVME_PR_PROPERTY_TESTS=ON >/dev/null
+# Warnings are errors in both builds (FENCE_NVME_PR_WERROR; a plain build
+# and the packages only warn).
+cmake -S . -B build -DCMAKE_BUILD_TYPE=RelWithDebInfo -DFENCE_NVME_PR_WERROR=ON \
+  -DFENCE_NVME_PR_PROPERTY_TESTS=ON >/dev/null
 cmake --build build -j "$jobs"
-cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON >/dev/null
+cmake -S . -B build-asan -DCMAKE_BUILD_TYPE=Debug -DSANITIZE=ON -DFENCE_NVME_PR_WERROR=ON >/dev/null
 cmake --build build-asan -j "$jobs" --target unit_tests
 
 echo "== unit tests (AddressSanitizer + UndefinedBehaviorSanitizer)"

@@ -44,7 +44,12 @@ Error ForeignRegistration(const Device& device, const ReservationStatus& status,
     key_text = "key " + FormatKey(*in_the_way);
   } else {
     key_text = "another key (the controller does not say which; registered:";
-    for (const auto& r : status.registrants) key_text += " " + FormatKey(r.key);
+    // Appended in two steps: `" " + FormatKey(...)` (operator+ of a literal
+    // and a temporary) makes GCC 12 at -O3 report a false -Wrestrict.
+    for (const auto& r : status.registrants) {
+      key_text += ' ';
+      key_text += FormatKey(r.key);
+    }
     key_text += ")";
   }
   const std::string stale = in_the_way ? FormatKey(*in_the_way) : std::string("KEY");

@@ -3,10 +3,15 @@
 # another suite for the VM test bed, e.g. Debian 13 (trixie) with its
 # Pacemaker 3, pcs 0.12, Corosync and crmsh.
 #
-# Usage: fetch-root.sh [--suite SUITE] [--refresh]
+# Usage: fetch-root.sh [--suite SUITE] [--profile guest|build] [--refresh]
 #
 # Prints the root directory on stdout (last line), e.g.
 #   /var/cache/fence-nvme-pr/root/trixie-<hash>
+# Profiles (the package list): guest (default), what the test guests and the
+# administrator's tools run, below; build, the suite's own toolchain and the
+# package's build dependencies (tests/toolchains, the build matrix: the
+# agents and the .deb compiled with that suite's g++ and dpkg-buildflags). A
+# build root is named SUITE-build-<hash> and gets nothing from the host.
 # run-vm.sh --root DIR boots the guest on it instead of the host's root
 # (tests/compat). The directory is built once with debootstrap (minbase plus
 # the packages below) from the mirror of the machine's apt configuration
@@ -39,6 +44,15 @@ readonly PACKAGES=(
     nvme-cli libxml2-utils
     corosync pacemaker pacemaker-cli-utils pcs crmsh resource-agents
 )
+# The build profile: the compiler and CMake, the libraries of
+# packaging/debian/control's Build-Depends (without the <!nocheck> ones: the
+# unit tests run on the host), and dpkg-buildpackage with debhelper
+# (build-essential: dpkg-checkbuilddeps requires it).
+readonly BUILD_PACKAGES=(
+    build-essential g++ make cmake pkg-config
+    libboost-program-options-dev libxml2-dev libspdlog-dev libfmt-dev
+    dpkg-dev debhelper fakeroot
+)
 
 log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
 die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
@@ -59,21 +73,31 @@ add_host_runtime() {
 }
 
 main() {
-    local suite=trixie refresh=0
+    local suite=trixie refresh=0 profile=guest
     while (($#)); do
         case $1 in
             --suite) suite=${2:-}; shift 2 || die "--suite wants a Debian suite name" ;;
+            --profile) profile=${2:-}; shift 2 || die "--profile wants guest or build" ;;
             --refresh) refresh=1; shift ;;
             -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-            *) die "unknown argument: $1 (usage: fetch-root.sh [--suite SUITE] [--refresh])" ;;
+            *) die "unknown argument: $1 (usage: fetch-root.sh [--suite SUITE] [--profile guest|build] [--refresh])" ;;
         esac
     done
     [[ $suite =~ ^[a-z][a-z0-9-]*$ ]] || die "bad suite name '$suite'"
-    local hash dest link=$CACHE/root/$suite
-    hash=$(printf '%s\n' "$suite" "${PACKAGES[@]}" | sha256sum | cut -c1-12)
-    dest=$CACHE/root/$suite-$hash
+    # name: the root's name without its hash (also its link, log and
+    # download cache); the guest profile's hash is what it always was.
+    local name packages=() hash
+    case $profile in
+        guest) name=$suite; packages=("${PACKAGES[@]}")
+            hash=$(printf '%s\n' "$suite" "${packages[@]}" | sha256sum | cut -c1-12) ;;
+        build) name=$suite-build; packages=("${BUILD_PACKAGES[@]}")
+            hash=$(printf '%s\n' "$suite" build "${packages[@]}" | sha256sum | cut -c1-12) ;;
+        *) die "unknown profile '$profile' (guest or build)" ;;
+    esac
+    local dest link=$CACHE/root/$name
+    dest=$CACHE/root/$name-$hash
     if ((!refresh)) && [[ -f $dest/complete ]]; then
-        add_host_runtime "$dest"
+        [[ $profile == build ]] || add_host_runtime "$dest"
         printf '%s\n' "$dest"
         return 0
     fi
@@ -88,20 +112,20 @@ main() {
     exec {lock}>"$CACHE/root/.lock"
     flock "$lock"
     if ((!refresh)) && [[ -f $dest/complete ]]; then
-        add_host_runtime "$dest"
+        [[ $profile == build ]] || add_host_runtime "$dest"
         printf '%s\n' "$dest"
         return 0
     fi
     TMP_DIR=$(mktemp -d "$CACHE/root/.tmp.XXXXXX")
     trap 'rm -rf "$TMP_DIR"' EXIT
-    local logf=$CACHE/root/$suite.log start=$SECONDS
-    log "building a Debian $suite root from $mirror: debootstrap (minbase), then apt-get install of ${#PACKAGES[@]} packages (log: $logf)"
+    local logf=$CACHE/root/$name.log start=$SECONDS
+    log "building a Debian $suite root ($profile profile) from $mirror: debootstrap (minbase), then apt-get install of ${#packages[@]} packages (log: $logf)"
     # Downloads kept across attempts (removed once the root is complete).
-    mkdir -p "$CACHE/root/debs-$suite"
+    mkdir -p "$CACHE/root/debs-$name"
     if ! debootstrap --variant=minbase --keyring="$KEYRING" --components=main \
-        --cache-dir="$CACHE/root/debs-$suite" "$suite" "$TMP_DIR/root" "$mirror" >"$logf" 2>&1; then
-        cp "$TMP_DIR/root/debootstrap/debootstrap.log" "$CACHE/root/$suite-debootstrap.log" 2>/dev/null
-        die "debootstrap $suite failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (logs: $logf, $CACHE/root/$suite-debootstrap.log)"
+        --cache-dir="$CACHE/root/debs-$name" "$suite" "$TMP_DIR/root" "$mirror" >"$logf" 2>&1; then
+        cp "$TMP_DIR/root/debootstrap/debootstrap.log" "$CACHE/root/$name-debootstrap.log" 2>/dev/null
+        die "debootstrap $suite failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (logs: $logf, $CACHE/root/$name-debootstrap.log)"
     fi
     # The packages with the root's own apt (its sources.list names the same
     # mirror), which orders their configuration properly where debootstrap
@@ -114,23 +138,23 @@ main() {
         r=$1; shift
         mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" && mount --rbind /sys "$r/sys" &&
             DEBIAN_FRONTEND=noninteractive chroot "$r" apt-get -q \
-                install -y --no-install-recommends "$@"' fetch-root "$TMP_DIR/root" "${PACKAGES[@]}" \
+                install -y --no-install-recommends "$@"' fetch-root "$TMP_DIR/root" "${packages[@]}" \
         >>"$logf" 2>&1 </dev/null; then
         die "apt-get install in the $suite root failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (log: $logf)"
     fi
     rm -f "$TMP_DIR/root/usr/sbin/policy-rc.d"
-    rm -rf "$CACHE/root/debs-$suite"
+    rm -rf "$CACHE/root/debs-$name"
     # The packages' versions, for the README's table and the test logs.
     # shellcheck disable=SC2016 # dpkg-query format fields, not shell
     chroot "$TMP_DIR/root" dpkg-query -W -f='${Package} ${Version}\n' >"$TMP_DIR/root/fnp-packages" ||
         die "cannot list the packages of the new root"
     rm -rf "$TMP_DIR/root/var/cache/apt/archives/"*.deb
-    add_host_runtime "$TMP_DIR/root"
+    [[ $profile == build ]] || add_host_runtime "$TMP_DIR/root"
     date -u +%FT%TZ >"$TMP_DIR/root/complete"
     rm -rf "$dest"
     mv "$TMP_DIR/root" "$dest"
     ln -sfn "${dest##*/}" "$link"
-    log "Debian $suite root ready in $((SECONDS - start)) s: $(grep -E '^(pacemaker|pcs|corosync|crmsh) ' "$dest/fnp-packages" | paste -sd' ')"
+    log "Debian $suite root ($profile profile) ready in $((SECONDS - start)) s: $(grep -E '^(pacemaker|pcs|corosync|crmsh|g\+\+|cmake|dpkg-dev) ' "$dest/fnp-packages" | paste -sd' ')"
     printf '%s\n' "$dest"
 }
 

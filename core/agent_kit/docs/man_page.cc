@@ -44,7 +44,12 @@ std::string ManParamEntry(const std::string& term, const std::string& roff_text,
   if (!param.default_value.empty()) entry += " Default: " + RoffEscape(param.default_value) + ".";
   if (!param.choices.empty()) {
     entry += " One of:";
-    for (const auto& choice : param.choices) entry += " " + RoffEscape(choice);
+    // Two appends: `" " + RoffEscape(...)` makes GCC 12 at -O3 report a false
+    // -Wrestrict (as in registration.cc).
+    for (const auto& choice : param.choices) {
+      entry += ' ';
+      entry += RoffEscape(choice);
+    }
     entry += ".";
   }
   return entry + "\n";
