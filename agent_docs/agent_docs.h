@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The agents' metadata XML and man pages, written at build time by
 // generate_agent_docs (linked against libxml2) and compiled into the agents
 // as text, so the agents themselves need no XML library.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // generate_agent_docs OUTDIR: writes, from the agents' own tables,
 //   fence_nvme_pr.xml, nvme_persist.xml        (metadata, libxml2)
 //   fence_nvme_pr.8, fence_nvme_pr_check.8, nvme_persist.7   (man pages)

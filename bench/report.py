@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """report.py - the table (results.md) and plot (plot.png) of a benchmark run.
 
 Usage: report.py RESULTS_DIR

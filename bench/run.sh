@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench/run.sh - the fencing benchmark from a clean clone, one command:
 # installs what is missing, builds the agent and the benchmark programs,
 # boots one VM (tests/vm) that runs every contender, and writes the table

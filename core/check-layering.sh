@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # core/ is four layers, each allowed to include only its own headers and those
 # of the layers below it (core/CMakeLists.txt, README "Layout"):
 #   base < device < reservation_logic < agent_kit < agent_kit/docs < the agents

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Checks the administrator examples without a cluster: bash -n and shellcheck
 # on each script; hana-style.sh and rac-style.sh print (and without --apply do
 # not run) the pcs commands the README promises (hana-style.sh: also with disk

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The README's main demo: installs what is missing, builds, boots the VM test
 # bed and runs a real two-node Corosync + Pacemaker cluster on one shared
 # NVMe disk: node1 runs the application, node1 freezes, Pacemaker on node2

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The classic failover, told with real NVMe reservations in the VM test bed:
 # node1 holds the shared disk and writes; node1 freezes; node2 fences it with
 # fence_nvme_pr and takes over; node1 wakes up and its next write fails with

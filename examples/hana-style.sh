@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A two-node active/standby database (SAP HANA style, any database works the
 # same way) on NVMe multi-attach disks, configured with pcs.
 #

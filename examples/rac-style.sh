@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # A shared-everything cluster (Oracle RAC style, 3 to 16 nodes): every node is
 # registered on the shared disks and writes to them; Pacemaker only fences.
 # fence_nvme_pr creates a write-exclusive-all-registrants reservation: every

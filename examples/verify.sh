@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The checks an administrator runs after setting up fence_nvme_pr, on one
 # node, as root. Read-only unless --fence NODE is given:
 #   1. who is registered on each device (fence_nvme_pr -o list, nvme resv-report)

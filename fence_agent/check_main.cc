@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fence_nvme_pr_check: the watchdog test of a node fenced by fence_nvme_pr.
 // Install it in /etc/watchdog.d/ (watchdog(8) runs it as `... test` every
 // interval and as `... repair CODE` after a failure) or run it by hand.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "check_spec.h"
 
 #include "command_page.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What fence_nvme_pr_check is, for its usage message and its man page (the
 // page is written at build time by agent_docs/; the check itself holds no
 // document code).

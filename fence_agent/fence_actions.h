@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The fence agent's actions, on top of core/. Everything outside the process
 // (devices, Corosync, stdout) comes in through FenceEnvironment, so tests run
 // the same actions against in-memory namespaces.

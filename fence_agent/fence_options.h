@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The fence agent's parameters, typed and checked.
 #pragma once
 

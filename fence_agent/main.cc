@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // fence_nvme_pr: parameters (stdin from Pacemaker, or the command line) ->
 // logging -> action -> exit status.
 #include <malloc.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The watchdog check: is this node still registered on the devices it was
 // unfenced on? A node that was frozen while it was fenced misses Pacemaker's
 // "you were fenced" notification and rejoins the cluster as if nothing had

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the Debian package and the RPM from this checkout and leaves them in
 # build/packages/, after lintian, hardening-check and rpmlint have passed.
 # Usage: packaging/build-packages.sh [deb|rpm|all]   (default: all)

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Installs the Debian 12 packages that building and testing fence-nvme-pr
 # need, and only those that are missing (apt-get update runs only then).
 # Usage: packaging/install-deps.sh [build|package|test]   (default: test;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // nvme_persist, an OCF resource agent: the action (argv[1]) and the
 // environment Pacemaker sets -> logging -> action -> exit code, with the
 // reason for a failure as the last "ocf-exit-reason:" line on stderr.

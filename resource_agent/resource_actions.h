@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The resource agent's actions, on top of core/. Everything outside the
 // process (devices, Corosync, crm_attribute, the host name, stdout) comes in
 // through ResourceEnvironment, so tests run the same actions against

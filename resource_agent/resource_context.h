@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything one action of the resource agent needs, resolved lazily and
 // once: the deadline, this node's key, the devices, the state file, and the
 // promotion score. Shared by the actions in resource_actions.cc and

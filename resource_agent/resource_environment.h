@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Everything outside the resource agent's process (devices, Corosync,
 // crm_attribute, the host name, stdout), as one struct handed to the
 // actions, so tests run the same actions against in-memory namespaces shared

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The monitor action: reads every device and tells Pacemaker whether the
 // resource runs here, runs promoted, stopped cleanly, or lost the disks.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The resource agent's parameters, typed and checked without touching a
 // device or the cluster: this is all validate-all does at OCF_CHECK_LEVEL 0.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The resource agent's one table of parameters and actions.
 #pragma once
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Build hardening of the agents (CMakeLists.txt, FENCE_NVME_PR_HARDENING):
 # Debian's hardening-check (devscripts) on each binary.
 #  - Control flow integrity (-fcf-protection) is not asked for: it is not one

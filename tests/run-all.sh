@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The whole test suite from a clean clone: installs what is missing, builds
 # the project twice (release, and ASan+UBSan for the unit tests), and runs
 # every CTest test: unit tests in both builds, then the VM tests that drive

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nvme-cli-fence.sh - the "nvme-cli script" contender of the benchmark: the
 # same verified fence as fence_nvme_pr off, done the way an administrator
 # scripts it from the cloud provider's documented nvme-cli commands and as

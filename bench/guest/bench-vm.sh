@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # bench-vm.sh - (guest only) the fencing benchmark, every contender in one VM
 # boot so that all share the same emulated CPU. bench/run.sh boots the VM and
 # makes the table and plot; the CTest test bench.quick runs this with --quick.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lio-target.sh - (guest only) SCSI disks with persistent reservations for
 # fence_scsi: the kernel's LIO target (file backstores on tmpfs) exported
 # through tcm_loop once per simulated host, so each host sees every LUN as

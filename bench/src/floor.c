@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * bench_floor - the floor of the fencing benchmark: the fewest system calls a
  * *verified* NVMe fence needs, in a small static C program, and nothing else

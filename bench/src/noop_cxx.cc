@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // bench_noop_cxx, bench_noop_boost - exit at once, dynamically linked like
 // the packaged agent: libstdc++ (and libm, libgcc_s through it), and for
 // bench_noop_boost also Boost.Program_options. Each uses its library so that

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * bench_scsi_pr - SCSI persistent-reservation helpers for the fence_scsi part
  * of the benchmark, run outside the timed region (one process for all

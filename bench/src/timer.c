@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * bench_timer - runs the contenders of a benchmark plan in rounds and measures
  * each run's wall time from just before fork() to the return of wait4(): a

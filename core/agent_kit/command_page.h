@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The table of a command that has no parameter table of its own (the
 // watchdog check): what its man page says. Data only, so the program's own
 // table does not pull in the writers (docs/man_page.h writes the page at

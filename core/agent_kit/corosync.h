@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What this node learns from Corosync to derive keys: the cluster name, the
 // nodes (nodeid, name, address) and which one is this node. Read from
 // `corosync-cmapctl` (run directly, never through a shell).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // debug_file: a log file root appends to, named by the administrator. Opened
 // as regular_file.h opens files: an absolute path, never through a symbolic
 // link, a regular file only (a FIFO would block every log line, a device

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Logging for the agents (spdlog): stderr, which Pacemaker captures; syslog
 // (facility daemon, ident = the agent's name); and an optional debug file.
 // Set up once, from main; everything else just calls spdlog. Which levels

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What Pacemaker hands an OCF resource agent, read into one struct: the
 // action (argv[1]), the parameters (OCF_RESKEY_<name>, checked against the
 // agent's table), the meta attributes Pacemaker adds (OCF_RESKEY_CRM_meta_*),

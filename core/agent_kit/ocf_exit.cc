@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "ocf_exit.h"
 
 #include "clean_text.h"

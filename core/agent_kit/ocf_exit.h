@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // OCF resource agent exit codes (OCF Resource Agent API 1.1) and the one
 // place where core errors become them, so every action of a resource agent
 // tells Pacemaker the same thing for the same failure.

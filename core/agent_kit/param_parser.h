@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reading an agent's parameters from Pacemaker's stdin protocol or from the
 // command line into one map of canonical names to values. Either way the same
 // table decides what is known; typing and meaning are the agent's business.

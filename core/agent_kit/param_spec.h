@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One table describes an agent's parameters and actions, for both agents
 // (the fence agent and the OCF resource agent). From it come the
 // command-line parser, the stdin / environment checks, the typing and

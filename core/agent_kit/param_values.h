@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An agent's parameters typed and checked by their table rows: a boolean is
 // a boolean, a number of seconds or an integer lies in the row's range, a
 // select is one of its choices, a path is absolute. Both agents read their

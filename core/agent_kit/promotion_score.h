@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Promotion scores of a promotable clone: the transient node attribute
 // "master-<resource>" that Pacemaker reads to choose where to promote. A node
 // that sees every device ranks above one that sees fewer; a node that sees

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the resource agent remembers on a node between actions: that it
 // started or promoted the resource here, with which key and devices. A
 // monitor that finds the reservation gone while this file says the resource

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What an agent remembers on a node between runs, and the lock that makes two
 // runs on one node take turns. One implementation for both agents:
 // fence_nvme_pr keeps its key and devices in "state" (written by `on`, read by

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The directory under store_path, where an agent keeps its state files and
 // its lock. Root reads from it what decides which key it preempts with and
 // whether the watchdog check reboots the node, so it is trusted only when it

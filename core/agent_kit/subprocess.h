@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Running a helper program (crm_attribute, corosync-cmapctl) directly, never through a shell,
 // with its output captured and its run time bounded by a deadline.
 #pragma once

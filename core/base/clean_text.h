@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text from outside (parameter values, device and node names, what a device
 // or helper program said) made safe to show: no control characters that
 // could forge log lines or drive a terminal, and a bounded length. The one

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A point in time by which an action must be over. The agents wait for their
 // device workers no longer than this and then exit with a failure; a device
 // command itself gets at least kCommandTimeoutFloor (CommandTimeoutMs), so

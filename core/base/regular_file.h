@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Regular files only, never through a symbolic link, never a wait: how the
 // agents open the files an administrator can point them at (the state files
 // and lock under store_path, debug_file). A FIFO, a device, a directory or a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Result<T>: a value or an Error, the error type of everything in core/.
 //
 // g++ 12 has no std::expected in C++20, so this carries the few members of it

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The few text helpers every part of the agents needs, in one place so that
 // "blank", "lower case" and "list" mean the same thing everywhere.
 #pragma once

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A namespace reached through the block layer's reservation ioctls
 // (<linux/pr.h>), for devices where NVMe passthrough is refused, such as
 // dm-multipath over NVMe. Reports need IOC_PR_READ_KEYS and

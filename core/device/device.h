@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Device: one NVMe namespace that supports reservations, as seen by this host.
 // The only seam between the reservation logic and the outside world: the
 // Linux backends talk ioctls, ModelDevice (tests) keeps the state in memory.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // From a device as the administrator names it to an open Device: resolves
 // Alibaba Cloud disk IDs and /dev/disk/by-id links, refuses what is not an
 // NVMe namespace (or dm-multipath over NVMe), and picks the backend.

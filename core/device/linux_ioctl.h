@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Linux ioctl definitions that Debian 12's kernel headers lack: the block-layer
 // reservation read ioctls (Linux 6.19) and the pr_status values (6.2).
 // Values from include/uapi/linux/pr.h of current kernels.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An in-memory NVMe namespace shared by several hosts, following the NVMe
 // reservation rules, for unit tests of the reservation logic. Each
 // ModelDevice is one host's view of a ModelNamespace.

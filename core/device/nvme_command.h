@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Encoding of the NVMe reservation and identify commands into passthrough
 // commands, and decoding of what the device returns. Pure functions, no I/O,
 // so every bit is unit-tested without a device.

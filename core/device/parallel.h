@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs one function per device, all at once, and waits until every one has
 // finished or the deadline has passed. A hung ioctl cannot be cancelled, so a
 // worker still running at the deadline is left behind (it owns what it uses)

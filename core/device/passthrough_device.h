@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A namespace reached with NVMe passthrough (NVME_IOCTL_IO_CMD) on its block
 // device: every reservation command and option of the spec, extended reports,
 // per-command timeouts. Needs CAP_SYS_ADMIN.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The NVMe reservation vocabulary (NVMe Base Specification, "Reservations"):
 // types, command actions, and what a Reservation Report says. Values are the
 // spec's; Linux's enum pr_type uses the same numbers for the types.

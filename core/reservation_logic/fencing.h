@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The reservation logic of fencing: unfence (join), fence (cut a node off)
 // and the read-only queries, over a list of devices, all devices in parallel,
 // under one deadline, with every state change read back.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A one-shot signal between threads: closed until Open(value), then open for
 // good. Waiters sleep in the kernel (futex) until it opens or a deadline
 // passes, and wake without taking any lock: when 64 device workers wait for

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Reservation keys: parsing what administrators write, and deriving a stable
 // per-node key from the Corosync cluster.
 #pragma once

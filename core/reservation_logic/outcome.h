@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What the results of one step on several devices add up to: the one rule
 // both agents use (it replaces fencing.cc's AllSucceeded and ownership.cc's
 // Tally/CombineFailures, whose priorities and messages had drifted apart).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Exclusive ownership of shared namespaces, the reservation logic of the
 // resource agent: while the resource runs on a node, that node's key holds a
 // one-owner reservation (write-exclusive or exclusive-access) on the devices;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Registering this node's own key on a device: the one primitive both agents
 // use (fence_nvme_pr's `on`, nvme_persist's start, promote and demote), with
 // the rules that keep a registration from ever hurting another node.

@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-or-later
 """Validates every manifest of examples/kubernetes/ offline, against real schemas.
 
 - FenceAgentsRemediationTemplate and NodeHealthCheck: the openAPIV3Schema of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared by the cluster scenarios (tests/cluster/*.sh) and the
 # cluster demo: a real Corosync + Pacemaker cluster inside the VM test bed
 # (tests/vm), fencing through fence_nvme_pr on real NVMe reservations.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Three-node cluster, every node writing to the shared disk at once (Oracle
 # RAC style: write-exclusive-all-registrants, keys derived from Corosync, no
 # pcmk_host_map); one VM boot, scenarios in sequence:

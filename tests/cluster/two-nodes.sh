@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Two-node active/standby cluster (one VM boot, scenarios in sequence):
 #   1. failover: node1 runs the application and freezes (SIGSTOP of every
 #      process); Pacemaker on node2 fences it through fence_nvme_pr and

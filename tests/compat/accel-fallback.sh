@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # accel-fallback.sh - run-vm.sh on a machine whose /dev/kvm cannot run the
 # guest (issue 14 section 1): it must fall back to TCG, say so once, cache
 # the verdict, and fail fast, with a message, when no boot can succeed.

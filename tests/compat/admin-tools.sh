@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # admin-tools.sh - the administrator's tools of a Debian userland accept the
 # agents, and every pcs and crmsh command the README shows works there:
 #   - Pacemaker reads both agents' metadata (stonith_admin --metadata,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fake-kvm-qemu.sh - a QEMU that fails the way QEMU does on a host whose KVM
 # cannot run the guest, for accel-fallback.sh (FENCE_NVME_PR_QEMU=this file).
 #

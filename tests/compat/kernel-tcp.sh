@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # kernel-tcp.sh - a cluster node on a distribution kernel, with native NVMe
 # multipath, over NVMe/TCP (issue 14 §3), proven against real reservations.
 #

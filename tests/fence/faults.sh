@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 7: a namespace disabled and a controller disconnected during an
 # action end in a clear failure, naming the device, within power_timeout;
 # never a hang, never exit 0. Then the device list mistakes of the README's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenarios 2, 5 and rejoin: node1 fences node2 (stdin, as Pacemaker); the
 # victim's writes fail with EBADE while the survivor's work and its data stay
 # intact; fencing again is a success; the fenced node cannot fence the

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 3: the fencer holds a registrants-only reservation. The Linux
 # target ignores a holder's preempt of another registrant (deviation D1);
 # the agent must still leave the victim unable to write, or fail loudly,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The agent inside a container, as the DaemonSet and FAR's pod run it
 # (examples/kubernetes/): podman (Debian's), an image imported from a local
 # root file system (the agent and its libraries; no registry), no

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Kubernetes, without a cluster: the agent driven exactly as medik8s Fence
 # Agents Remediation (FAR) runs it (examples/kubernetes/), against real kernel
 # NVMe reservations. Three nodes register as the DaemonSet does at start

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared by the fence agent's VM scenarios (tests/fence/*.sh).
 #
 # A scenario script runs on the host as `SCENARIO.sh AGENT`: it re-runs

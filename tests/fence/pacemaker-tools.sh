@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 9: the real Pacemaker tools accept the agent against a real
 # device: stonith_admin runs validate-all, which passes with an NVMe device
 # and fails, naming it, on a missing one or on a bad reservation_type.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 9a: pcs and Pacemaker's tools accept the fence agent where no
 # NVMe device is involved: stonith_admin lists it and prints its metadata,
 # pcs describes it and creates stonith resources in a CIB file, rejecting an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 4: two nodes fence each other at the same instant, 20 rounds, on
 # three namespaces. Each round exactly one wins, the loser cannot write
 # anywhere, the winner writes everywhere: nobody is fenced by a node that had

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The three ways to hurt a healthy node that the safety property test
 # (tests/property) found in the model before issue 19's fixes, replayed on
 # real kernel reservations (nvmet), three nodes, two shared namespaces:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 6: 16 hosts (the cloud multi-attach limit) on 8 namespaces; one
 # node fences another on all of them; only the victim loses write access.
 set -uo pipefail

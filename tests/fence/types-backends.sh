@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 8: every reservation type the target supports, and both device
 # backends (NVMe passthrough, block-layer PR ioctls) forced, give the same
 # outcome: the victim cannot write, the fencer can, exit 0.

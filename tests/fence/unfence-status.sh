@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 1 (and rejoin): nodes unfence themselves, through stdin as
 # Pacemaker does and on the command line; status, list, monitor answer right.
 set -uo pipefail

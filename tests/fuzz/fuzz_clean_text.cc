@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // CleanText, which everything logged goes through: whatever comes in, what
 // comes out has no control character, no bidirectional control or line
 // separator, and keeps to its bound.

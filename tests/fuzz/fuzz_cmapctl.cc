@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // corosync-cmapctl's output, parsed into the cluster map the keys come from,
 // and every lookup of it.
 #include <cstddef>

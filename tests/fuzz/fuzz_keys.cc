@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Keys as administrators write them: a single key, and key= of the resource
 // agent (a key or a node:key map), looked up for a node.
 #include <cstddef>

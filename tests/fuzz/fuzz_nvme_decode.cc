@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The decoders of what a device returns: Reservation Report (both layouts,
 // any REGCTL, any length) and Identify Controller / Namespace.
 #include <cstddef>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // What Pacemaker hands the resource agent: the environment (one NAME=VALUE
 // per line of input), read and typed as nvme_persist does.
 #include <cstddef>

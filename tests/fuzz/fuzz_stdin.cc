@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The fence agent's stdin (Pacemaker's name=value lines), then the typing
 // of every parameter, as main.cc does.
 #include <cstddef>

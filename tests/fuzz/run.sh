@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Builds the fuzz targets with clang (in BUILD_DIR, default build-fuzz/ at
 # the top of the tree) and runs each for SECONDS (default 10) from its
 # committed corpus (tests/fuzz/corpus/<target>/). New inputs go to

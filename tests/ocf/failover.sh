@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 2: the failover story on two nodes and two shared namespaces.
 # Primitive: node1 starts and writes; node2 starts while node1 is frozen and
 # takes the disks over in the same command; node1's next O_DIRECT write

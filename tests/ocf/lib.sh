@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - shared by the resource agent's VM scenarios (tests/ocf/*.sh).
 #
 # A scenario runs on the host as `SCENARIO.sh AGENT`: it re-runs itself

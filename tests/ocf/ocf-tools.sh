@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 1: the OCF tools accept the agent against a real namespace.
 # ocf-tester passes with nothing but devices= (the key derived from a real,
 # one-node Corosync); crm_resource --validate and --force-start/check/

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 3: pcs and Pacemaker's tools accept the agent. pcs describes it
 # and creates it, as a primitive and as a promotable clone, in a CIB file
 # with the operations the metadata advertises; it refuses unknown or missing

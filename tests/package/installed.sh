@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The Debian package as an administrator gets it: installed with apt into the
 # VM guest (whose root is the host's file system read-only with a tmpfs
 # overlay on top, so nothing reaches the host), then checked from the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The safety promise of fence-nvme-pr, written as predicates over the
 // simulated cluster (sim_cluster.h) before and after every step. The property
 // test (safety_property_test.cc) runs random sequences of steps and checks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The safety invariants (safety_invariants.h) over random sequences of
 // steps: 2-6 nodes, 1-3 fence disks, spec-following or nvmet-like
 // namespaces; both agents' actions on any node with any target, the watchdog

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A simulated cluster for the safety property test: N nodes share D fence
 // disks and one data disk (in-memory NVMe namespaces, core/device/model_device.h);
 // each node has its own state directories and its own view of the device

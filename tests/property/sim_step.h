@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // One step of a random sequence: an agent action on a node, the watchdog
 // check, or an administrator's act, with everything needed to run it again
 // (so a shrunk sequence reads as words and replays exactly).

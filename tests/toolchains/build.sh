@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build.sh - one entry of the build matrix (issue 20): the agents build
 # where users and distributions build them, and no compiler warns.
 #

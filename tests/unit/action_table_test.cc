@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Actions are table rows: every row has code, every action with code is a
 // row (and so in the metadata unless deliberately hidden), and both agents
 // suggest the closest action for an unknown one.

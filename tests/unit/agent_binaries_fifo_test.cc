@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The built agents themselves, with a FIFO where a state file should be
 // (README "Safety rules"): each returns promptly with its documented code,
 // where before the fix each waited for a writer forever (past power_timeout;

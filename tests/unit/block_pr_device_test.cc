@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The block-layer backend against a fake <linux/pr.h> ioctl: key order of a
 // preempt, pr_status and errno mapping, and the READ_KEYS grow-and-retry.
 #include "block_pr_device.h"

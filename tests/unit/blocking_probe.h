@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs a call that must return promptly (never wait on a FIFO) on a thread
 // of its own, so that a test of code that does block fails instead of hanging
 // the test binary: after the timeout, `unblock` (e.g. opening the FIFO's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # The agents survive a reader that went away: with stdout and stderr a pipe
 # whose reader has exited, each exits with its own status, not killed by
 # SIGPIPE (status 141). Usage: closed-output.sh FENCE_AGENT CHECK RESOURCE_AGENT

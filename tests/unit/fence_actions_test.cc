@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The agent's actions end to end, with parameters as Pacemaker sends them and
 // in-memory namespaces behind the device names.
 #include "fence_actions.h"

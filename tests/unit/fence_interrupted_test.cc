@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // An `off` killed (SIGTERM, SIGKILL) at any point leaves the devices in a
 // state from which a rerun completes the fence. A killed process sends no
 // further command: the model devices below stop after a budget of commands,

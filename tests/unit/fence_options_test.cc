@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 #include "fence_options.h"
 
 #include <gtest/gtest.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The model must follow the NVMe reservation rules, or tests of the fencing
 // logic prove nothing.
 #include "model_device.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // A shared namespace with one ModelDevice per host, for tests of the
 // reservation logic: hosts are "node1".."nodeN", keys 0x1..0xN.
 #pragma once

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nvme-cli 3 renamed "nvme resv-report" (and resv-register, resv-acquire,
 # resv-release) to "nvme resv report"; Debian 12 and 13 ship 2.x, which knows
 # only the old names. Every script we ship or run finds the spelling the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The OCF metadata: well-formed, in the order ra-api-1.dtd demands, and
 // saying exactly what the table says.
 #include "ocf_metadata.h"

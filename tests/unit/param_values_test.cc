@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Typing and validation from the table rows, the same for both agents.
 #include "param_values.h"
 

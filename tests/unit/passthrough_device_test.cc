@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The passthrough backend against a fake NVMe ioctl: what it sends (opcode,
 // nsid, buffer, timeout) and how it reads what comes back (errno, NVMe
 // status, report layouts).

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The resource agent as a primitive, end to end: parameters and meta
 // attributes as Pacemaker sets them, in-memory namespaces behind the devices.
 #include "resource_actions.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Runs the resource agent's actions as Pacemaker would on simulated nodes:
 // each node sees the shared namespaces through its own ModelDevices, has its
 // own state directory, and is node<N> in a Corosync cluster called "test".

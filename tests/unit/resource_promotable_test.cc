@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The resource agent as a promotable clone: started instances are
 // registered, the promoted one owns the devices, promotion scores follow how
 // many devices a node sees.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The watchdog check (fence_nvme_pr_check) against in-memory namespaces.
 #include "self_check.h"
 

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fence_nvme_pr run as Pacemaker does (no arguments) with a stdin that never
 # reaches its end: it fails (exit 1) after kStdinTimeout (10 s), with a
 # message, instead of waiting for ever. Usage: stdin-never-closes.sh FENCE_AGENT

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # accel.sh - which QEMU accelerator run-vm.sh uses, and why. Sourced by
 # run-vm.sh (and by tests); needs QEMU, CACHE, note() and die() set.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # apt-mirror.sh - find_mirror: the Debian mirror of this machine's apt
 # configuration (or $FENCE_NVME_PR_MIRROR), for the test bed's downloads of
 # other suites' packages (fetch-kernel.sh, fetch-root.sh), which never touch

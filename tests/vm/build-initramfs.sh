@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # build-initramfs.sh - build (or reuse) the VM's initramfs for a cached kernel.
 #
 # Usage: build-initramfs.sh KERNEL_DIR

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fetch-kernel.sh - download and cache a Debian kernel for the VM test bed.
 #
 # Usage: fetch-kernel.sh [--suite SUITE] [--refresh]

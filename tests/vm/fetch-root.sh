@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # fetch-root.sh - build and cache a Debian userland (root file system) of
 # another suite for the VM test bed, e.g. Debian 13 (trixie) with its
 # Pacemaker 3, pcs 0.12, Corosync and crmsh.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # helpers-test.sh - check the guest helpers that integration tests build on:
 # shared data between nodes, host disconnect/reconnect, namespace
 # disable/enable (fault injection) with node.sh refresh, and teardown.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # in-root.sh - run a command on the host, at native speed, inside a userland
 # from fetch-root.sh (e.g. Debian 13's pcs 0.12, Pacemaker 3 and crmsh
 # tools), without changing that root or the host.

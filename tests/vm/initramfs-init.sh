@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
 # /init of the VM's initramfs (busybox sh, PID 1). build-initramfs.sh packs it.
 #
 # Mounts the host's root (9p tag "hostroot", read-only; or run-vm.sh --root's

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # run-vm.sh - run a command as root in a throw-away QEMU VM with a recent kernel.
 #
 # Usage: run-vm.sh [OPTIONS] -- COMMAND [ARGS...]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # smoke-test.sh - prove that the VM test bed gives real NVMe reservations
 # shared by several hosts, with nvme-cli only (no project code).
 #

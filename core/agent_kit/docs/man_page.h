@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // man(7) pages of the OCF resource agent and of plain commands (the watchdog
 // check), written at build time by agent_docs/ next to the metadata; the
 // fence agent's page comes from metadata_writer.h.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Metadata XML (what Pacemaker, pcs and stonith_admin read) and the man page,
 // both written from an agent's table.
 #pragma once

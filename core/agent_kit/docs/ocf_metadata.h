@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // The metadata XML of an OCF resource agent, as Pacemaker, pcs and
 // ocf-tester read it, written from the agent's table.
 #pragma once

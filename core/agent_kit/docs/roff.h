@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Text for man(7) pages: escapes what roff would otherwise interpret.
 #pragma once
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
 // Thin RAII over libxml2's xmlTextWriter writing an indented document into
 // memory; what both agents' metadata writers build on.
 #pragma once

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # alert-log.sh - (guest only) Pacemaker alert agent of the cluster tests.
 #
 # Configured with `pcs alert create path=... meta timestamp-format=%s.%06N`

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # node-init.sh NODE STATE_DIR - (guest only) PID 1 of one cluster node.
 #
 # cluster.sh starts it with

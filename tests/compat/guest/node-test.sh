@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # node-test.sh - (node VM of tests/compat/kernel-tcp.sh) the agents on a
 # distribution kernel with native NVMe multipath, over NVMe/TCP.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # rpc.sh - (guest only) two VMs of tests/compat talk through files in a
 # directory both mount from the host (run-vm.sh --rw SHARE). Source it.
 #

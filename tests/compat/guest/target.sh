@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # target.sh - (target VM of tests/compat/kernel-tcp.sh) the shared disks and
 # the second host.
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # lib.sh - helpers for tests running inside the VM. Source it:
 #   source "$FNP_VM_DIR/guest/lib.sh"
 #

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # node.sh - (guest only) simulated cluster nodes, one per nvmet host.
 #
 # Each node nodeI is a persistent mount + UTS namespace (bound to the files

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # nvmet-target.sh - (guest only) a shared NVMe subsystem with reservations,
 # served by the in-kernel target (nvmet) over nvme-loop, connected once per
 # simulated host. Needs the modules and configfs that run-vm.sh sets up.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
 # stage2.sh - PID 1 of the guest after switch_root (copied by run-vm.sh into
 # the run share, started by initramfs-init.sh as /run/fnp-vm/stage2.sh).
 #
