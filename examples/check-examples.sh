@@ -95,7 +95,7 @@ if [[ -b $fake/blockdev ]]; then
   check "verify.sh: a hung nvme-cli is a problem" test $? -eq 1
   check "verify.sh: a hung nvme-cli is cut at VERIFY_NVME_TIMEOUT (1 s; took $((SECONDS - started)) s)" \
     test $((SECONDS - started)) -lt 10
-  check "verify.sh: nvme-cli run on the block device" grep -qF "nvme resv-report $fake/blockdev" "$fake/calls"
+  check "verify.sh: nvme-cli run on the block device" grep -qE "nvme resv[- ]report $fake/blockdev" "$fake/calls"
 else
   echo "SKIP: verify.sh nvme-cli timeout (cannot make a block device node here: not root?)"
 fi

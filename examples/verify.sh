@@ -58,11 +58,11 @@ bad() { printf 'PROBLEM: %s\n' "$*"; failures=$((failures + 1)); }
 nvme_resv() {
   if [[ -z ${nvme_resv_spelling:-} ]]; then
     nvme_resv_spelling=new
-    [[ $(timeout 10 nvme resv-report --help 2>&1) == *"Usage: nvme resv-report"* ]] && nvme_resv_spelling=old
+    [[ $(nvme resv-report --help 2>&1) == *"Usage: nvme resv-report"* ]] && nvme_resv_spelling=old
   fi
   local sub=$1
   shift
-  if [[ $nvme_resv_spelling == old ]]; then timeout 30 nvme "resv-$sub" "$@"; else timeout 30 nvme resv "$sub" "$@"; fi
+  if [[ $nvme_resv_spelling == old ]]; then nvme "resv-$sub" "$@"; else nvme resv "$sub" "$@"; fi
 }
 
 step "1. Registered keys (fence_nvme_pr -o list: key,node per line)"

@@ -63,6 +63,9 @@ printf '#!/bin/sh\nexit 0\n' >"$work/bin/fence_nvme_pr"
 chmod +x "$work/bin/fence_nvme_pr"
 
 export STUB_LOG=$work/nvme.log STUB_STATE=$work/keys
+# verify.sh runs nvme-cli on block devices only: a block device node, never
+# opened (nvme is the stub).
+mknod "$work/stub0" b 7 250
 # Only the stub on PATH, no nvme-cli or pcs from /usr/sbin.
 export PATH=$work/bin:/usr/bin:/bin
 for spelling in new old; do
@@ -71,10 +74,10 @@ for spelling in new old; do
   calls() { grep -v -- '--help' "$STUB_LOG"; }
 
   echo 1 2 >"$STUB_STATE"; : >"$STUB_LOG"
-  out=$(FENCE_NVME_PR=$work/bin/fence_nvme_pr bash "$src/examples/verify.sh" /dev/stub0 2>&1)
+  out=$(FENCE_NVME_PR=$work/bin/fence_nvme_pr bash "$src/examples/verify.sh" "$work/stub0" 2>&1)
   check "$spelling: verify.sh passes" test $? -eq 0
   check "$spelling: verify.sh shows the stub's report" grep -q '"rkey":2' <<<"$out"
-  check "$spelling: verify.sh spells it '$want'" grep -q "^$want /dev/stub0 --eds -o json$" "$STUB_LOG"
+  check "$spelling: verify.sh spells it '$want'" grep -q "^$want $work/stub0 --eds -o json$" "$STUB_LOG"
 
   echo 1 2 >"$STUB_STATE"; : >"$STUB_LOG"
   contender=$src/bench/contenders/nvme-cli-fence.sh
