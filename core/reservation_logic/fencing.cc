@@ -204,13 +204,7 @@ Result<void> CheckNoOneOwnerReservation(const DeviceList& devices, ReservationTy
                     "node may write under; do not use fence_nvme_pr and nvme_persist on the same devices "
                     "(or set reservation_type=" + std::string(TypeName(type)) + " if this is intended)");
   });
-  std::vector<Error> refusals;
-  for (const auto& check : checks) {
-    if (!check) refusals.push_back(check.error());
-  }
-  if (refusals.empty()) return {};
-  return CombineFailures(refusals, "unfence refused on " + std::to_string(refusals.size()) + " of " +
-                                       std::to_string(devices.size()) + " devices, nothing changed");
+  return CombineRefusals(checks, "unfence refused");
 }
 
 }  // namespace

@@ -30,6 +30,16 @@ int ReportRank(ErrorKind kind) {
   return 3;
 }
 
+Result<void> CombineRefusals(const std::vector<Result<void>>& checks, std::string_view what) {
+  std::vector<Error> refusals;
+  for (const auto& check : checks) {
+    if (!check) refusals.push_back(check.error());
+  }
+  if (refusals.empty()) return {};
+  return CombineFailures(refusals, std::string(what) + " on " + std::to_string(refusals.size()) + " of " +
+                                       std::to_string(checks.size()) + " devices, nothing changed");
+}
+
 Error CombineFailures(const std::vector<Error>& failures, const std::string& summary) {
   if (failures.empty()) return Fail(ErrorKind::kVerifyFailed, summary);
   if (failures.size() == 1) return failures.front();

@@ -40,6 +40,11 @@ int ReportRank(ErrorKind kind);
 /// one's kind and code.
 Error CombineFailures(const std::vector<Error>& failures, const std::string& summary);
 
+/// The checks an action runs on every device before it changes anything:
+/// success when every check passed, else one refusal combining the failed
+/// ones, "<what> on N of M devices, nothing changed: ...".
+Result<void> CombineRefusals(const std::vector<Result<void>>& checks, std::string_view what);
+
 /// Applies the rule to one step's per-device outcomes, in device order:
 /// the number of devices that succeeded, or the combined error when fewer
 /// than NeededOf(outcomes.size(), required) did. `what` names the step

@@ -36,13 +36,7 @@ Result<void> CheckNoForeignReservation(const DeviceList& devices, Deadline deadl
     }
     return {};
   });
-  std::vector<Error> refusals;
-  for (const auto& check : checks) {
-    if (!check) refusals.push_back(check.error());
-  }
-  if (refusals.empty()) return {};
-  return CombineFailures(refusals, "refused on " + std::to_string(refusals.size()) + " of " +
-                                       std::to_string(devices.size()) + " devices, nothing changed");
+  return CombineRefusals(checks, "refused");
 }
 
 // Registers `keys.own` by the rules both agents share (core/reservation_logic/registration.h)

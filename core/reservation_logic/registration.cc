@@ -104,13 +104,7 @@ Result<void> CheckRegistrableEverywhere(const DeviceList& devices, const OwnKeys
     if (!view) return {};  // the action reads it again and reports it
     return CheckRegistrable(device, *view, keys);
   });
-  std::vector<Error> refusals;
-  for (const auto& check : checks) {
-    if (!check) refusals.push_back(check.error());
-  }
-  if (refusals.empty()) return {};
-  return CombineFailures(refusals, "registration refused on " + std::to_string(refusals.size()) + " of " +
-                                       std::to_string(devices.size()) + " devices");
+  return CombineRefusals(checks, "registration refused");
 }
 
 Result<ReservationStatus> RegisterOwnKey(Device& device, const OwnKeys& keys, Deadline deadline) {
