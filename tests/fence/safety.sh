@@ -23,7 +23,8 @@ if [[ ${FNP_VM:-} != 1 ]]; then
 fi
 AGENT=$1 CHECK=$2 RA=$3
 
-setup_cluster 3 2
+setup_cluster 3 3
+NAMESPACES=2  # the fence disks; namespace 3 is for the last section
 DEV=$(devices)
 KEYMAP="node1:0x1;node2:0x2;node3:0x3"
 for n in 1 2 3; do
@@ -70,6 +71,24 @@ fnp_check_rc 0 "node3's watchdog check does not ask for a reboot" check node3
 fnp_check_rc 1 "node2, fenced, still fails its check (namespace 1 shows the fence)" check node2
 fnp_check_rc 0 "node1 unfences again, namespace 2 protected anew" agent_stdin node1 action=on nodename=node1 port=0x1 "devices=$DEV"
 fnp_check_eq "node1 is registered on namespace 2 again" "0x1" "$(keys 2)"
+
+echo "== further findings of the property test: both agents on one disk (namespace 3)"
+ra3() {
+    on "$1" env OCF_ROOT=/usr/lib/ocf OCF_RESOURCE_INSTANCE=data OCF_RESKEY_CRM_meta_timeout=20000 \
+        "OCF_RESKEY_CRM_meta_on_node=$1" OCF_RESKEY_devices=/dev/data-disk3 "OCF_RESKEY_key=$KEYMAP" "$RA" "$2"
+}
+fnp_check_rc 0 "nvme_persist starts on node3, namespace 3 only" ra3 node3 start
+fnp_check_eq "node3 holds namespace 3" "0x3" "$(keys 3)"
+out=$(agent_stdin node1 action=on nodename=node1 port=0x1 devices=/dev/data-disk3 2>&1); rc=$?
+fnp_check_eq "fence_nvme_pr on over nvme_persist's write-exclusive reservation is refused (exit 1)" 1 "$rc"
+fnp_check "the refusal says why" grep -q "one owner" <<<"$out"
+fnp_check_eq "the refused on changed nothing" "0x3" "$(keys 3)"
+fnp_check_rc 0 "nvme_persist stops on node3" ra3 node3 stop
+fnp_check_eq "namespace 3 is free" "" "$(keys 3)"
+fnp_check_rc 0 "node1 unfences namespace 3 with a registrants-only reservation" \
+    agent_stdin node1 action=on nodename=node1 port=0x1 devices=/dev/data-disk3 reservation_type=write-exclusive-registrants-only
+fnp_check_rc 6 "nvme_persist start on node2 is refused: it would preempt node1's fencing registration" ra3 node2 start
+fnp_check_eq "node1's registration is still there" "0x1" "$(keys 3)"
 
 teardown_cluster
 fnp_summary
