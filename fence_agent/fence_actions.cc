@@ -492,8 +492,11 @@ int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
                                                                    : "action not implemented"));
   }
   if (handler->alone) return handler->alone(env);
+  // A warning, so that it reaches stderr: only a caller that does not remap
+  // reboot itself (FAR; Pacemaker remaps it, the action is not advertised)
+  // gets here, and it should say that no power-cycle happened.
   if (action == "reboot") {
-    spdlog::info("reboot: carried out as off: fabric fencing cannot power-cycle a node; the target stays cut "
+    spdlog::warn("reboot: carried out as off: fabric fencing cannot power-cycle a node; the target stays cut "
                  "off from the devices until it registers again with on");
   }
   if ((action == "off" || action == "reboot") && options.delay.count() > 0) {
