@@ -21,12 +21,15 @@ test_packages=(
   clang devscripts librapidcheck-dev
   crmsh debootstrap
   python3-jsonschema python3-kubernetes python3-yaml podman crun
+  sbd open-iscsi watchdog
 )
 # crmsh: the README's crm commands and a cluster scenario configured with it;
 # debootstrap: the Debian 13 userland of the compatibility tests (tests/compat);
 # python3-jsonschema, python3-kubernetes, python3-yaml: the offline validation
 # of examples/kubernetes/ (the Kubernetes API types come from python3-kubernetes);
-# podman, crun: the agent in a container (tests/fence/kubernetes-container.sh).
+# podman, crun: the agent in a container (tests/fence/kubernetes-container.sh);
+# sbd, open-iscsi, watchdog: the contenders of the failover comparison
+# (bench/failover: SBD, fence_scsi on an iSCSI LUN, watchdog(8) on softdog).
 
 # packaging/build-packages.sh: dpkg-buildpackage with debhelper, lintian,
 # hardening-check (devscripts), rpmbuild and rpmlint; what the package's

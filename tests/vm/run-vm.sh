@@ -37,8 +37,13 @@
 #   --netdev SPEC     a virtio-net NIC on QEMU network backend SPEC, e.g.
 #                     stream,server=on,addr.type=unix,addr.path=/tmp/x.sock
 #                     (or server=off to connect); only loopback or unix
-#                     sockets: nothing may leave the machine
-#   --net-addr A/P    IPv4 address of that NIC in the guest (eth0)
+#                     sockets: nothing may leave the machine. Repeatable: the
+#                     Nth is the guest's eth<N-1>, QEMU's netdev fnpnet<N-1>
+#   --net-addr A/P    IPv4 address of the Nth NIC in the guest for the Nth
+#                     --net-addr; "none" leaves that NIC up without one
+#   --monitor PATH    the QEMU monitor (HMP) on unix socket PATH, for a test
+#                     that pauses the VM (stop/cont) or cuts a link
+#                     (set_link fnpnet0 off); default: no monitor
 #   --append TEXT     extra kernel command line
 #
 # Exit status: COMMAND's exit status; 124 on timeout; 125 when the VM
@@ -83,7 +88,8 @@ fi
 readonly TCG_LIFE_LIMIT TCG_READY_LIMIT=300 KVM_LIFE_LIMIT=15 KVM_READY_LIMIT=60
 
 TIMEOUT=300 MEM=2048 SMP=2 LOG_COPY='' VERBOSE=0 INTERACTIVE=0 KEEP=0
-KERNEL_SUITE=unstable MULTIPATH=N NETDEV='' NET_ADDR='' EXTRA_APPEND=''
+KERNEL_SUITE=unstable MULTIPATH=N EXTRA_APPEND='' MONITOR=''
+NETDEVS=() NET_ADDRS=()
 RW_DIRS=() GUEST_ENV=() CMD=()
 ROOT_DIR=/ RO_DIRS=()
 RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0 BOOT_FAIL='' KVM_FAIL=''
@@ -111,7 +117,7 @@ parse_args() {
             --verbose) VERBOSE=1; shift ;;
             --interactive) INTERACTIVE=1; shift ;;
             --keep) KEEP=1; shift ;;
-            --kernel-suite|--multipath|--netdev|--net-addr|--append)
+            --kernel-suite|--multipath|--netdev|--net-addr|--append|--monitor)
                 parse_compat_option "$1" "${2-}"; shift 2 ;;
             -h|--help) usage; exit 0 ;;
             --) shift; CMD=("$@"); break ;;
@@ -137,10 +143,14 @@ parse_compat_option() {
             [[ $value == @(stream|socket),* ]] || die "--netdev wants a stream or socket backend"
             [[ $value == *addr.type=unix* || $value == *127.0.0.1* ]] ||
                 die "--netdev: only unix sockets or 127.0.0.1 (nothing may leave the machine)"
-            NETDEV=$value ;;
+            NETDEVS+=("$value") ;;
         --net-addr)
-            [[ $value =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$ ]] || die "--net-addr wants ADDR/PREFIX"
-            NET_ADDR=$value ;;
+            [[ $value == none || $value =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$ ]] ||
+                die "--net-addr wants ADDR/PREFIX or none"
+            NET_ADDRS+=("$value") ;;
+        --monitor)
+            [[ -n $value && -d $(dirname -- "$value") ]] || die "--monitor wants a socket path in an existing directory"
+            MONITOR=$value ;;
         --append) EXTRA_APPEND=$value ;;
     esac
 }
@@ -155,13 +165,14 @@ kernel_cmdline() {
     printf '%s\n' "$line"
 }
 
-# Append the NIC of --netdev to QEMU_ARGS.
+# Append the NICs of --netdev to QEMU_ARGS.
 add_net_args() {
-    [[ -n $NETDEV ]] || return 0
-    # A MAC per run directory keeps two linked guests apart.
-    local mac
-    mac=$(printf '52:54:00:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
-    QEMU_ARGS+=(-netdev "$NETDEV,id=fnpnet0" -device "virtio-net-pci,netdev=fnpnet0,mac=$mac")
+    local mac i
+    for i in "${!NETDEVS[@]}"; do
+        # A MAC per run directory keeps linked guests apart.
+        mac=$(printf '52:54:00:%02x:%02x:%02x' $((RANDOM % 256)) $((RANDOM % 256)) $((RANDOM % 256)))
+        QEMU_ARGS+=(-netdev "${NETDEVS[i]},id=fnpnet$i" -device "virtio-net-pci,netdev=fnpnet$i,mac=$mac")
+    done
 }
 
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -190,7 +201,8 @@ write_run_dir() {
         printf 'FNP_INTERACTIVE=%q\nFNP_TERM=%q\n' "$INTERACTIVE" "$( ((INTERACTIVE)) && echo "${TERM:-vt100}" || echo dumb)"
         printf 'FNP_RW_DIRS=(%s)\n' "$(quote_words "${RW_DIRS[@]}")"
         printf 'FNP_ENV=(%s)\n' "$(quote_words "${GUEST_ENV[@]}")"
-        printf 'FNP_MULTIPATH=%q\nFNP_NET_ADDR=%q\n' "$MULTIPATH" "$NET_ADDR"
+        printf 'FNP_MULTIPATH=%q\nFNP_NET_ADDR=%q\n' "$MULTIPATH" "${NET_ADDRS[0]:-}"
+        printf 'FNP_NET_ADDRS=(%s)\nFNP_NICS=%d\n' "$(quote_words "${NET_ADDRS[@]}")" "${#NETDEVS[@]}"
     } >"$RUN_DIR/config"
     {
         printf 'cd -- %q 2>/dev/null || { echo "run-vm: cwd %q not in the guest, using /"; cd /; }\n' "$PWD" "$PWD"
@@ -242,7 +254,7 @@ build_qemu_args() {
     # shellcheck disable=SC2054 # commas are QEMU option syntax
     QEMU_ARGS=(
         -accel "$accel" -cpu max -m "$MEM" -smp "$SMP"
-        -display none -monitor none -no-reboot -nic none
+        -display none -no-reboot -nic none
         -kernel "$kdir/vmlinuz" -initrd "$initrd"
         -append "$(kernel_cmdline "$loglevel")"
         -virtfs "local,path=$ROOT_DIR,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
@@ -254,6 +266,11 @@ build_qemu_args() {
     for i in "${!RO_DIRS[@]}"; do
         QEMU_ARGS+=(-virtfs "local,path=${RO_DIRS[i]},mount_tag=fnpro$i,security_model=none,readonly=on,multidevs=remap")
     done
+    if [[ -n $MONITOR ]]; then
+        QEMU_ARGS+=(-monitor "unix:$MONITOR,server=on,wait=off")
+    else
+        QEMU_ARGS+=(-monitor none)
+    fi
     if ((INTERACTIVE)); then
         QEMU_ARGS+=(-serial mon:stdio)
     else

@@ -51,8 +51,8 @@ setup_modules() {
     local -a modules=(configfs nvme-core nvme-fabrics)
     local -a loop=("/lib/modules/$FNP_KVER"/kernel/drivers/nvme/target/nvme-loop.ko*)
     [[ -e ${loop[0]} ]] && modules+=(nvmet nvme-loop)
-    [[ -z ${FNP_NET_ADDR:-} ]] || modules+=(virtio_net nvme-tcp)
-    [[ -z ${FNP_NET_ADDR:-} || ! -e ${loop[0]} ]] || modules+=(nvmet-tcp)
+    ((${FNP_NICS:-0} == 0)) || modules+=(virtio_net nvme-tcp)
+    ((${FNP_NICS:-0} == 0)) || [[ ! -e ${loop[0]} ]] || modules+=(nvmet-tcp)
     modprobe -a "${modules[@]}" || setup_failed "cannot load configfs and the NVMe modules"
     check_multipath
     mount -t configfs configfs /sys/kernel/config || setup_failed "cannot mount configfs"
@@ -70,12 +70,15 @@ check_multipath() {
     fi
 }
 
-# The NIC of run-vm.sh --netdev/--net-addr: eth0 (no udev renames it).
+# The NICs of run-vm.sh --netdev/--net-addr: eth0, eth1, ... in order (no
+# udev renames them); each up, with its address unless it is "none".
 setup_network() {
-    [[ -n ${FNP_NET_ADDR:-} ]] || return 0
-    if ! ip link set eth0 up || ! ip addr add "$FNP_NET_ADDR" dev eth0; then
-        setup_failed "cannot configure eth0 with $FNP_NET_ADDR"
-    fi
+    local i addr
+    for ((i = 0; i < ${FNP_NICS:-0}; i++)); do
+        addr=${FNP_NET_ADDRS[i]:-none}
+        ip link set "eth$i" up || setup_failed "cannot bring eth$i up"
+        [[ $addr == none ]] || ip addr add "$addr" dev "eth$i" || setup_failed "cannot configure eth$i with $addr"
+    done
 }
 
 # Mount the --rw shares at their host paths over the read-only root.

@@ -1,0 +1,413 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# cell.sh - one cell of the failover comparison (issue 21): one contender,
+# one failure, one profile, on a bed of its own VMs.
+#
+# Usage: cell.sh [--nodes N] [--profile debian|hana] [--out FILE]
+#                CONTENDER FAILURE AGENT_DIR
+#   CONTENDER  fence_nvme_pr | sbd | fence_scsi
+#   FAILURE    crash | freeze | stall | netsplit
+#   --check    also judge the cell by fence_nvme_pr's targets (issue 21 §5):
+#              exit 1 unless it ran, no late write (log or disk), no healthy
+#              node fenced and the fence step under 1 s (the CTest label
+#              failover runs the stall cell this way)
+#   AGENT_DIR  the build's fence_agent/ directory (fence_nvme_pr,
+#              fence_nvme_pr_check); nvme_persist is found beside it
+#              (../resource_agent/nvme_persist)
+#
+# The bed (run-vm.sh, software emulation unless KVM works): one storage VM
+# (guest/storage.sh: NVMe/TCP with reservations, iSCSI with SCSI PR, and
+# the two bridges) and one VM per node (guest/node.sh), each with its own
+# kernel, softdog watchdog, Corosync and Pacemaker from this machine's
+# Debian packages. Node I's eth0 is its cluster link, eth1 its storage link,
+# each a QEMU unix-socket link to the storage VM: nothing leaves the machine.
+#
+# node1 runs the application (the cluster tests' journal writer: numbered
+# records with O_DIRECT, every 250 ms) and fails:
+#   crash     its kernel panics (sysrq c): the VM is gone
+#   freeze    every process stops (SIGSTOP); thawed once the survivor wrote
+#   stall     the hypervisor pauses the whole VM (QEMU stop) until the
+#             survivor has taken over and written, then resumes it (cont)
+#   netsplit  its cluster link is cut (QEMU set_link), its storage link stays
+# Measured (the survivor's clock; the failure's instant converted from this
+# host's clock with an offset measured just before): failure -> fence
+# confirmed, failure -> the survivor's first record, the fence step in the
+# survivor's fencer, late writes (records of node1 that reached the disk
+# after the survivor's first record: node1's successful writes with a
+# sequence number at or past the survivor's first, from node1's write log
+# and from the disk as the storage VM reads it), healthy nodes fenced, the
+# stonith history and how node1 ended.
+#
+# Output: one line "CELL key=value ..." on stdout and in FILE (appended);
+# the evidence (logs, alerts, histories) in a directory named in the line.
+# Exit: 0 the cell ran (whatever it measured), 1 it failed to run, 77 it
+# cannot run here (e.g. no iSCSI target in this kernel): "CELL ... status=not-run".
+set -uo pipefail
+HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+VM=$TOP/tests/vm
+NODES=2 PROFILE=debian OUT='' CHECK=0
+
+die() { echo "cell: ERROR: $*" >&2; exit 1; }
+log() { printf '[%6ss] %s\n' "$((SECONDS - T0))" "$*"; }
+T0=$SECONDS
+
+while (($#)); do
+    case $1 in
+        --nodes) NODES=${2:?}; shift 2 ;;
+        --profile) PROFILE=${2:?}; shift 2 ;;
+        --out) OUT=${2:?}; shift 2 ;;
+        --check) CHECK=1; shift ;;
+        --) shift; break ;;
+        -*) die "unknown option $1" ;;
+        *) break ;;
+    esac
+done
+(($# == 3)) || die "usage: cell.sh [--nodes N] [--profile debian|hana] [--out FILE] CONTENDER FAILURE AGENT_DIR"
+CONTENDER=$1 FAILURE=$2 AGENT_DIR=$(cd "$3" 2>/dev/null && pwd) || die "no directory '$3'"
+[[ $CONTENDER == @(fence_nvme_pr|sbd|fence_scsi) ]] || die "contender must be fence_nvme_pr, sbd or fence_scsi"
+[[ $FAILURE == @(crash|freeze|stall|netsplit) ]] || die "failure must be crash, freeze, stall or netsplit"
+[[ $NODES =~ ^[2-8]$ ]] || die "--nodes wants 2-8"
+RA=$(cd "$AGENT_DIR/../resource_agent" 2>/dev/null && pwd)/nvme_persist
+[[ -x $AGENT_DIR/fence_nvme_pr && -x $AGENT_DIR/fence_nvme_pr_check && -x $RA ]] ||
+    die "no fence_nvme_pr, fence_nvme_pr_check or nvme_persist under '$3' (build first)"
+[[ $EUID == 0 ]] || die "needs root"
+
+# The two profiles: one flag, the same code.
+case $PROFILE in
+    # Debian 12's defaults: corosync's token (1000 ms, consensus 1.2 x token:
+    # pcs writes neither) is too short for a software-emulated CPU, where a
+    # daemon can be off the CPU for seconds; the bed uses the cluster tests'
+    # 5000 ms for both profiles (tests/cluster/lib.sh) and says so in the
+    # results. sbd: Debian's /etc/default/sbd (watchdog 5 s) and sbd's
+    # default msgwait (2 x watchdog = 10 s).
+    debian) TOKEN=5000 CONSENSUS=6000 SBD_WATCHDOG=5 SBD_MSGWAIT=10 ;;
+    # SAP HANA guides (SUSE, Microsoft): token 5000, consensus 6000, SBD
+    # watchdog 15 s, msgwait 30 s.
+    hana) TOKEN=5000 CONSENSUS=6000 SBD_WATCHDOG=15 SBD_MSGWAIT=30 ;;
+    *) die "--profile must be debian or hana" ;;
+esac
+# fence_sbd returns after msgwait; Pacemaker's stonith-timeout must be
+# longer (sbd(8): at least 1.2 x msgwait).
+STONITH_TIMEOUT=$((SBD_MSGWAIT * 2 + 20))
+
+SHARE=$(mktemp -d /tmp/fnp-failover.XXXXXX) || die "mktemp failed"
+chmod 0755 "$SHARE"
+declare -A VM_PID=()
+# shellcheck disable=SC2317 # called from the EXIT trap
+cleanup() {
+    local p
+    : >"$SHARE/done"
+    for p in "${VM_PID[@]}"; do kill "$p" 2>/dev/null; done
+    sleep 1
+    for p in "${VM_PID[@]}"; do kill -KILL "$p" 2>/dev/null; done
+    if [[ -n ${KEEP_DIR:-} ]]; then
+        cp -r "$SHARE"/. "$KEEP_DIR"/ 2>/dev/null
+    fi
+    rm -rf "$SHARE"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+# ------------------------------------------------------------ configuration
+
+write_config() {
+    printf 'SBD_WATCHDOG=%q\nSBD_MSGWAIT=%q\n' "$SBD_WATCHDOG" "$SBD_MSGWAIT" >"$SHARE/profile.env"
+    mkdir -p "$SHARE/logs" && chmod 0777 "$SHARE/logs"
+    export CONTENDER NODES TOKEN CONSENSUS STONITH_TIMEOUT SHARE
+    unshare --mount --propagation private -- "$HERE/host-config.sh" "$SHARE" \
+        "$AGENT_DIR/fence_nvme_pr" "$RA" >"$SHARE/config.log" 2>&1 || { cat "$SHARE/config.log"; return 1; }
+}
+
+# ------------------------------------------------------------ the VMs
+
+# rpc WHO COMMAND...: run COMMAND in VM WHO (storage, node1, ...), which
+# defines the functions named there (guest/storage.sh, guest/node.sh).
+rpc() {
+    local who=$1
+    shift
+    # shellcheck source=../../tests/compat/guest/rpc.sh
+    RPC_COUNTER=$SHARE/$who.counter rpc_call "$SHARE/$who" "$@"
+}
+source "$TOP/tests/compat/guest/rpc.sh"
+
+start_vms() {
+    local i try
+    local -a nics=()
+    for ((i = 1; i <= NODES; i++)); do
+        nics+=(--netdev "stream,server=on,addr.type=unix,addr.path=$SHARE/cl$i.sock" --net-addr none
+            --netdev "stream,server=on,addr.type=unix,addr.path=$SHARE/st$i.sock" --net-addr none)
+    done
+    "$VM/run-vm.sh" --timeout 1800 --smp 1 --mem 768 --append no_timer_check --rw "$SHARE" "${nics[@]}" \
+        --log "$SHARE/storage.console" -- "$HERE/guest/storage.sh" "$SHARE" "$NODES" \
+        > >(sed -u 's/^/[storage] /' >>"$SHARE/vm.log") 2>&1 &
+    VM_PID[storage]=$!
+    for ((try = 0; try < 3000; try++)); do
+        [[ -e $SHARE/storage-ready || -e $SHARE/storage-failed ]] && break
+        kill -0 "${VM_PID[storage]}" 2>/dev/null || break
+        sleep 0.2
+    done
+    [[ -e $SHARE/storage-ready ]] || { tail -n 30 "$SHARE/vm.log"; die "the storage VM did not come up"; }
+    # shellcheck source=/dev/null # written by storage.sh
+    source "$SHARE/storage.env"
+    if [[ $CONTENDER == fence_scsi && $ISCSI != yes ]]; then
+        not_run "the storage VM has no iSCSI target ($ISCSI)"
+    fi
+    log "storage VM up (NVMe/TCP; iSCSI: $ISCSI)"
+    for ((i = 1; i <= NODES; i++)); do
+        "$VM/run-vm.sh" --timeout 1800 --smp 1 --mem 1536 --append no_timer_check --multipath default --rw "$SHARE" \
+            --netdev "stream,server=off,addr.type=unix,addr.path=$SHARE/cl$i.sock" --net-addr "10.77.0.$i/24" \
+            --netdev "stream,server=off,addr.type=unix,addr.path=$SHARE/st$i.sock" --net-addr "10.88.0.$i/24" \
+            --monitor "$SHARE/node$i.mon" --log "$SHARE/node$i.console" \
+            -- "$HERE/guest/node.sh" "$SHARE" "$i" "$CONTENDER" "$PROFILE" "$AGENT_DIR" "$RA" \
+            > >(sed -u "s/^/[node$i] /" >>"$SHARE/vm.log") 2>&1 &
+        VM_PID[node$i]=$!
+    done
+}
+
+# wait_file FILE SECONDS WHAT [VM]: fails at once when VM (a key of
+# VM_PID) stopped or reported a setup failure.
+wait_file() {
+    local try
+    for ((try = 0; try < $2 * 5; try++)); do
+        [[ -e $1 ]] && return 0
+        if [[ -n ${4:-} ]]; then
+            [[ -e $SHARE/$4.failed ]] && die "$4: $(<"$SHARE/$4.failed")"
+            vm_alive "$4" || { tail -n 40 "$SHARE/vm.log"; die "the $4 VM stopped before $3"; }
+        fi
+        sleep 0.2
+    done
+    tail -n 40 "$SHARE/vm.log"
+    die "timed out after $2 s waiting for $3"
+}
+
+not_run() {
+    result status=not-run "reason=\"$*\""
+    exit 77
+}
+
+result() {
+    local line="CELL contender=$CONTENDER failure=$FAILURE profile=$PROFILE nodes=$NODES $*"
+    echo "$line"
+    [[ -z $OUT ]] || echo "$line" >>"$OUT"
+    ((CHECK)) && judge "$@"
+    return 0
+}
+
+# judge KEY=VALUE...: --check, fence_nvme_pr's targets (issue 21 §5): PASS
+# or FAIL per target; exit 1 on any FAIL.
+judge() {
+    local -A r=()
+    local kv bad=0
+    for kv in "$@"; do r[${kv%%=*}]=${kv#*=}; done
+    want() {
+        if [[ ${r[$1]:-} == "$2" ]]; then echo "PASS: $3 ($1=${r[$1]:-})"
+        else echo "FAIL: $3 ($1=${r[$1]:-}, want $2)"; bad=1; fi
+    }
+    want status ran "the cell ran"
+    [[ ${r[status]:-} == ran ]] || exit 1
+    want late_writes 0 "no write of the failed node succeeded after the survivor's first record"
+    want late_on_disk 0 "no record of the failed node past the survivor's first on the disk"
+    want healthy_fenced none "no healthy node fenced"
+    if [[ ${r[fence_step_ms]:-} =~ ^[0-9]+$ ]] && ((r[fence_step_ms] < 1000)); then
+        echo "PASS: the fence step (fencer starts the agent -> done) under 1 s (fence_step_ms=${r[fence_step_ms]})"
+    else
+        echo "FAIL: the fence step (fencer starts the agent -> done) under 1 s (fence_step_ms=${r[fence_step_ms]:-})"
+        bad=1
+    fi
+    ((bad == 0)) || exit 1
+}
+
+now_us() { REPLY=${EPOCHREALTIME/[.,]/}; }
+
+# clock_offset WHO: WHO's clock minus this host's, microseconds (midpoint of
+# one request's round trip).
+clock_offset() {
+    local a b g
+    now_us; a=$REPLY
+    g=$(rpc "$1" node_clock) || return 1
+    now_us; b=$REPLY
+    REPLY=$((g - (a + b) / 2))
+}
+
+# ------------------------------------------------------------ run
+
+# alert_us NODE PATTERN: the survivor's clock (us) of the first alert line
+# of NODE matching the glob PATTERN, or fail.
+alert_us() {
+    local line
+    while IFS= read -r line; do
+        # shellcheck disable=SC2053 # glob match intended
+        if [[ $line == $2 ]]; then
+            local t=${line%% *}
+            REPLY=${t/./}
+            return 0
+        fi
+    done <"$SHARE/alerts-$1.log"
+    return 1
+}
+
+# first_fence: the first successful fence any node's alerts report; sets
+# FENCED to its target.
+first_fence() {
+    local line
+    line=$(cat "$SHARE"/alerts-node*.log 2>/dev/null | grep -E ' fencing .*Operation (off|reboot) .*: OK' | sort -n | head -n1)
+    [[ -n $line ]] || return 1
+    read -r _ _ _ FENCED _ <<<"$line"
+}
+
+# wait_until SECONDS CMD...: poll CMD every 0.2 s.
+wait_until() {
+    local limit=$1 try
+    shift
+    for ((try = 0; try < limit * 5; try++)); do
+        "$@" && return 0
+        sleep 0.2
+    done
+    return 1
+}
+
+# ok_records NODE: NODE's successful records so far (its write log).
+ok_records() { REPLY=$(grep -c ' ok$' "$SHARE/logs/journal-$1.log" 2>/dev/null); REPLY=${REPLY:-0}; }
+records_at_least() { ok_records "$1"; ((REPLY >= $2)); }
+vm_alive() { kill -0 "${VM_PID[$1]}" 2>/dev/null; }
+vm_gone() { ! vm_alive "$1"; }
+
+inflict() {
+    case $FAILURE in
+        crash) (rpc node1 node_crash >/dev/null 2>&1 &) ;;
+        freeze) rpc node1 node_freeze >/dev/null ;;
+        stall) "$HERE/qemu-monitor.py" "$SHARE/node1.mon" stop >/dev/null ;;
+        netsplit) "$HERE/qemu-monitor.py" "$SHARE/node1.mon" set_link fnpnet0 off >/dev/null ;;
+    esac
+}
+
+# After the survivor wrote: resume what the failure paused.
+release() {
+    case $FAILURE in
+        freeze) vm_alive node1 && RPC_TIMEOUT=20 rpc node1 node_thaw >/dev/null ;;
+        stall) "$HERE/qemu-monitor.py" "$SHARE/node1.mon" cont >/dev/null ;;
+    esac
+    return 0
+}
+
+# fence_step_ms NODE: in NODE's fencer log, from "Requesting that NODE
+# perform 'off|reboot' action targeting node1" (the fencer hands the action
+# to its device, which runs the agent) to that operation's result ("...
+# targeting node1 using DEVICE returned 0"): the fence step itself, agent
+# included. "-" when the log does not show both.
+fence_step_ms() {
+    REPLY=$(awk -v me="$1" '
+        function ms(t,  a) { split(t, a, /[:.]/); return ((a[1] * 60 + a[2]) * 60 + a[3]) * 1000 + a[4] }
+        !start && $0 ~ ("Requesting that " me " perform '"'"'(off|reboot)'"'"' action targeting node1") { start = ms($3); next }
+        start && /log_async_result/ && /targeting node1 using .* returned 0/ {
+            d = ms($3) - start; if (d < 0) d += 86400000; print d; exit }' "$SHARE/$1-pacemaker.log" 2>/dev/null)
+    REPLY=${REPLY:--}
+}
+
+# How node1 ended, from its console and its write log.
+node1_end() {
+    local con=$SHARE/node1.console.live
+    cp "$SHARE/vm.log" "$con" 2>/dev/null
+    if vm_gone node1; then
+        if grep -aq '\[node1\].*sysrq: Trigger a crash' "$con"; then REPLY=crashed
+        elif grep -aq '\[node1\].*\(softdog\|watchdog\).*\(reboot\|Initiating\)' "$con"; then REPLY=reset-by-watchdog
+        elif grep -aq '\[node1\].*Kernel panic' "$con"; then REPLY=panicked
+        else REPLY=powered-off; fi
+    elif grep -q 'FAILED' "$SHARE/logs/journal-node1.log" 2>/dev/null; then
+        REPLY=running-writes-refused
+    else
+        REPLY=running
+    fi
+}
+
+main() {
+    log "cell: $CONTENDER / $FAILURE / profile $PROFILE / $NODES nodes"
+    write_config || die "writing the configuration failed"
+    start_vms
+    local i
+    for ((i = 1; i <= NODES; i++)); do
+        # One node's Pacemaker at a time: a dozen daemons starting at once
+        # on emulated CPUs time each other out.
+        : >"$SHARE/node$i.go"
+        wait_file "$SHARE/node$i.ready" 900 "node$i's Pacemaker" "node$i"
+        log "node$i: Pacemaker up"
+    done
+    local all
+    all=$(printf 'node%d ' $(seq 1 "$NODES"))
+    wait_until 240 rpc node2 node_online "${all% }" || die "the nodes did not all come online"
+    log "cluster formed: ${all% }"
+    if ! rpc node1 node_cib_patch "$SHARE/fencing.patch" || ! rpc node1 node_cib_patch "$SHARE/service.patch"; then
+        die "pushing the configuration failed"
+    fi
+    wait_until 240 alert_us node1 "* resource node1 app start 0 *" || die "app did not start on node1"
+    wait_until 60 records_at_least node1 8 || die "node1 wrote fewer than 8 records in 60 s"
+    log "app runs on node1"
+
+    # ---- the failure
+    local off t_fail t_fence t_app
+    clock_offset node2 || die "no clock from node2"
+    off=$REPLY
+    now_us
+    t_fail=$((REPLY + off))
+    inflict || die "could not inflict the failure '$FAILURE'"
+    log "failure inflicted: $FAILURE"
+    wait_until 300 first_fence || die "no successful fence within 300 s of the failure"
+    if [[ $FENCED != node1 ]]; then
+        # The failed node won (netsplit): the healthy node was fenced.
+        log "$FENCED was fenced, not node1"
+        sleep 20
+        node1_end
+        result status=ran fence_ms=- survivor_ms=- survivor_first_seq=- late_writes=- late_on_disk=- \
+            healthy_fenced="$FENCED" fences_in_history=- node1_end="$REPLY" evidence="${KEEP_DIR:-none}"
+        return 0
+    fi
+    alert_us node2 "* fencing node1 *Operation off of node1 by *: OK*" ||
+        alert_us node2 "* fencing node1 *Operation reboot of node1 by *: OK*" || die "node2 did not see node1's fence"
+    t_fence=$REPLY
+    wait_until 300 alert_us node2 "* resource node2 app start 0 *" || die "app did not start on node2"
+    wait_until 60 records_at_least node2 1 || die "node2 wrote no record"
+    t_app=$(awk '$3 == "ok" { printf "%s000\n", $1; exit }' "$SHARE/logs/journal-node2.log")
+    log "fence confirmed after $(((t_fence - t_fail) / 1000)) ms, node2's first record after $(((t_app - t_fail) / 1000)) ms"
+    wait_until 60 records_at_least node2 4
+    release
+    # The window for late writes: the resumed node's next writes.
+    sleep 20
+    log "window for late writes over"
+
+    # ---- what happened
+    local first late_log late_disk healthy history
+    first=$(awk '$3 == "ok" { print $2; exit }' "$SHARE/logs/journal-node2.log")
+    late_log=$(awk -v s="$first" '$3 == "ok" && $2 >= s { n++ } END { print n + 0 }' "$SHARE/logs/journal-node1.log" 2>/dev/null)
+    if [[ $CONTENDER == fence_scsi ]]; then
+        rpc storage storage_journal_iscsi >"$SHARE/disk-journal.txt"
+    else
+        rpc storage storage_journal_nvme >"$SHARE/disk-journal.txt"
+    fi
+    late_disk=$(awk -v s="$first" '$2 == "node1" && $1 >= s { n++ } END { print n + 0 }' "$SHARE/disk-journal.txt")
+    healthy=$(cat "$SHARE"/alerts-node*.log | grep -E ' fencing .*Operation (off|reboot) .*: OK' |
+        awk '$4 != "node1" { print $4 }' | sort -u | paste -sd, -)
+    vm_alive node2 && rpc node2 node_history >"$SHARE/stonith-history.txt" 2>&1
+    for ((i = 1; i <= NODES; i++)); do
+        vm_alive "node$i" && RPC_TIMEOUT=30 rpc "node$i" node_save_logs
+    done
+    history=$(grep -c 'successful' "$SHARE/stonith-history.txt" 2>/dev/null)
+    vm_alive node2 && rpc node2 node_pcmk_log 'pacemaker-fenced.*(Requesting|Operation|returned|using)' \
+        >"$SHARE/node2-fencer.log" 2>&1
+    node1_end
+    local end=$REPLY step
+    fence_step_ms node2
+    step=$REPLY
+    REPLY=$end
+    result status=ran fence_ms=$(((t_fence - t_fail) / 1000)) survivor_ms=$(((t_app - t_fail) / 1000)) \
+        fence_step_ms="$step" \
+        survivor_first_seq="$first" late_writes="$late_log" late_on_disk="$late_disk" \
+        healthy_fenced="${healthy:-none}" fences_in_history="${history:-0}" node1_end="$REPLY" \
+        evidence="${KEEP_DIR:-none}"
+}
+
+if [[ -n $OUT ]]; then
+    KEEP_DIR=$(dirname "$OUT")/evidence/$PROFILE-$CONTENDER-$FAILURE
+    rm -rf "$KEEP_DIR" && mkdir -p "$KEEP_DIR"
+fi
+main
