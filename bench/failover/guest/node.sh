@@ -55,6 +55,7 @@ connect_nvme() {
         "$NQN" "$hostnqn" "$hostid" >&"$fd" || return 1
     read -r resp <&"$fd" || true
     exec {fd}>&-
+    event "nvme-connect ${resp:-no answer}"
     for ((try = 0; try < 300; try++)); do
         for s in /sys/class/nvme-subsystem/nvme-subsys*; do
             [[ $(<"$s/subsysnqn") == "$NQN" ]] || continue
@@ -192,8 +193,8 @@ node_save_logs() {
 # server (this subshell and its parents), as an administrator simulating a
 # hang would: the watchdog daemon and sbd stop too.
 node_freeze() {
-    local keep=" 1 $$ $BASHPID $PPID " p round
-    for round in 1 2 3; do
+    local keep=" 1 $$ $BASHPID $PPID " p
+    for _ in 1 2 3; do
         for p in /proc/[0-9]*; do
             p=${p#/proc/}
             [[ $keep == *" $p "* ]] && continue
@@ -212,6 +213,7 @@ node_crash() { event crash; echo c >/proc/sysrq-trigger; }
 
 main() {
     echo "$NODE" >/proc/sys/kernel/hostname
+    event "boot $CONTENDER profile=$PROFILE"
     export HOSTNAME=$NODE
     install_agents || fail "cannot install the agents"
     # Pacemaker's alerts (recipient /run/fnp-alerts.log) land in the share.
