@@ -157,16 +157,16 @@ start_corosync() {
 # node_fencer_cib: under emulation it can give up after 10 s; pacemakerd
 # respawns it when killed).
 start_pacemaker() {
-    local try seen=0 log=/var/log/pacemaker/pacemaker.log
+    local try given=0 log=/var/log/pacemaker/pacemaker.log
     local -a lines
     # pacemakerd stays in the foreground (Pacemaker 2.1 ignores -f).
     PCMK_logfacility=none pacemakerd >/dev/null 2>&1 &
     event pacemakerd-started
     for ((try = 0; try < 2400; try++)); do
         mapfile -t lines < <(grep -s -E 'pacemaker-fenced +\[.*(Watching for fencing topology changes|Could not connect to the CIB manager)' "$log")
-        if ((${#lines[@]} > seen)); then
+        if ((${#lines[@]} > given)); then
             [[ ${lines[-1]} == *Watching* ]] && { event fencer-ready; return 0; }
-            seen=${#lines[@]}
+            given=${#lines[@]}
             event "fencer-restarted (it gave up on the CIB manager)"
             pkill -KILL -x pacemaker-fence
         fi
