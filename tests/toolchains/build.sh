@@ -4,7 +4,7 @@
 # where users and distributions build them, and no compiler warns.
 #
 # Usage: build.sh agents CXX BUILD_TYPE OUT_DIR [SUITE]
-#        build.sh deb SUITE OUT_DIR
+#        build.sh deb SUITE OUT_DIR [OPT]
 #   agents: a fresh configure of the source tree in OUT_DIR with the C++
 #     compiler CXX (e.g. g++, clang++) and CMAKE_BUILD_TYPE BUILD_TYPE, as a
 #     user's plain build (no -Werror, no test suite), then a build of the three
@@ -17,6 +17,10 @@
 #     checkout as packaging/build-packages.sh builds it; nocheck (the unit
 #     tests run in the project's own builds; the package's test run needs
 #     GoogleTest, ~minutes more, and proves nothing about the compiler).
+#     With OPT (e.g. -O3) appended to dpkg-buildflags' CXXFLAGS through
+#     DEB_CXXFLAGS_APPEND: one compile then covers both what a Release build
+#     of that compiler warns about (its optimiser's warnings come at -O3) and
+#     the package build, instead of two compiles of the same sources.
 # Then the built fence agent prints its version and its metadata (in the
 # suite's root when there is one: it links that suite's libraries).
 #
@@ -35,11 +39,12 @@ mode=${1:-}
 case $mode in
     agents) cxx=${2:-} type=${3:-} out=${4:-} suite=${5:-}
         [[ -n $cxx && -n $type && -n $out ]] || fail "usage: build.sh agents CXX BUILD_TYPE OUT_DIR [SUITE]" ;;
-    deb) suite=${2:-} out=${3:-}
-        [[ -n $suite && -n $out ]] || fail "usage: build.sh deb SUITE OUT_DIR" ;;
-    *) fail "usage: build.sh agents CXX BUILD_TYPE OUT_DIR [SUITE] | deb SUITE OUT_DIR" ;;
+    deb) suite=${2:-} out=${3:-} opt=${4:-}
+        [[ -n $suite && -n $out ]] || fail "usage: build.sh deb SUITE OUT_DIR [OPT]" ;;
+    *) fail "usage: build.sh agents CXX BUILD_TYPE OUT_DIR [SUITE] | deb SUITE OUT_DIR [OPT]" ;;
 esac
 [[ $suite =~ ^[a-z0-9-]*$ ]] || fail "bad suite name '$suite'"
+[[ -z ${opt:-} || $opt =~ ^-O[0-3s]$ ]] || fail "OPT must be an optimisation level like -O3, not '${opt:-}'"
 
 # A fresh directory every time: what is measured is a user's first build.
 if ! { rm -rf "$out" && mkdir -p "$out"; }; then fail "cannot create $out"; fi
@@ -91,8 +96,9 @@ else
         fail "cannot export the source tree to $out/src"
     fi
     # shellcheck disable=SC2016 # expanded by the inner shell
-    step "dpkg-buildpackage (Debian $suite, nocheck)" bash -c 'cd "$1" && \
-        DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -b -us -uc -Pnocheck' build "$out/src/$name"
+    step "dpkg-buildpackage (Debian $suite, nocheck${opt:+, CXXFLAGS += $opt})" bash -c 'cd "$1" && \
+        DEB_CXXFLAGS_APPEND="$2" DEB_BUILD_OPTIONS="nocheck parallel=2" dpkg-buildpackage -b -us -uc -Pnocheck' \
+        build "$out/src/$name" "$opt"
     debs=("$out"/src/fence-nvme-pr_"$version"-*.deb)
     [[ -f ${debs[0]} ]] || fail "dpkg-buildpackage made no fence-nvme-pr_$version-*.deb in $out/src"
     dpkg-deb -x "${debs[0]}" "$out/contents" || fail "cannot unpack ${debs[0]}"
