@@ -39,8 +39,9 @@
 #                     (or server=off to connect); only loopback or unix
 #                     sockets: nothing may leave the machine. Repeatable: the
 #                     Nth is the guest's eth<N-1>, QEMU's netdev fnpnet<N-1>
-#   --net-addr A/P    IPv4 address of the Nth NIC in the guest for the Nth
-#                     --net-addr; "none" leaves that NIC up without one
+#   --net-addr A/P    IPv4 address of a NIC in the guest: the Nth --net-addr
+#                     is the Nth --netdev's; "none" leaves that NIC up
+#                     without an address
 #   --monitor PATH    the QEMU monitor (HMP) on unix socket PATH, for a test
 #                     that pauses the VM (stop/cont) or cuts a link
 #                     (set_link fnpnet0 off); default: no monitor
@@ -149,7 +150,8 @@ parse_compat_option() {
                 die "--net-addr wants ADDR/PREFIX or none"
             NET_ADDRS+=("$value") ;;
         --monitor)
-            [[ -n $value && -d $(dirname -- "$value") ]] || die "--monitor wants a socket path in an existing directory"
+            [[ -n $value && $value != *,* && -d $(dirname -- "$value") ]] ||
+                die "--monitor wants a socket path (no comma) in an existing directory"
             MONITOR=$value ;;
         --append) EXTRA_APPEND=$value ;;
     esac
