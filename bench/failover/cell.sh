@@ -340,6 +340,11 @@ main() {
     if ! rpc node1 node_cib_patch "$SHARE/fencing.patch" || ! rpc node1 node_cib_patch "$SHARE/service.patch"; then
         die "pushing the configuration failed"
     fi
+    # fence_sbd returns after msgwait: stonith-timeout above it, as
+    # `pcs property set stonith-timeout=...` (crm_attribute) sets it.
+    if [[ $CONTENDER == sbd ]]; then
+        rpc node1 node_property stonith-timeout "${STONITH_TIMEOUT}s" || die "setting stonith-timeout failed"
+    fi
     wait_until 240 alert_us node1 "* resource node1 app start 0 *" || die "app did not start on node1"
     wait_until 60 records_at_least node1 8 || die "node1 wrote fewer than 8 records in 60 s"
     log "app runs on node1"

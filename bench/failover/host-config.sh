@@ -30,8 +30,9 @@ host_config() {
             pcs_f fencing.xml stonith create nvme-fence fence_nvme_pr devices=/dev/fnp-data \
                 pcmk_delay_max=0 meta provides=unfencing || return 1 ;;
         sbd)
-            pcs_f fencing.xml stonith create sbd-fence fence_sbd devices=/dev/fnp-sbd pcmk_delay_max=0 &&
-                pcs_f fencing.xml property set stonith-timeout="${STONITH_TIMEOUT}s" || return 1 ;;
+            # stonith-timeout is set on the live cluster (cell.sh): a
+            # property set in a patch would duplicate cib-bootstrap-options.
+            pcs_f fencing.xml stonith create sbd-fence fence_sbd devices=/dev/fnp-sbd pcmk_delay_max=0 || return 1 ;;
         fence_scsi)
             pcs_f fencing.xml stonith create scsi-fence fence_scsi devices=/dev/fnp-lun \
                 pcmk_host_list="${hosts[*]}" pcmk_delay_max=0 meta provides=unfencing || return 1 ;;

@@ -116,7 +116,7 @@ start_sbd() {
     local try
     modprobe softdog || return 1
     if ((I == 1)); then
-        sbd -d /dev/fnp-sbd -1 "$SBD_WATCHDOG" -4 "$SBD_MSGWAIT" create >/dev/null || return 1
+        sbd -d /dev/fnp-sbd -1 "$SBD_WATCHDOG" -4 "$SBD_MSGWAIT" create >>"$SHARE/$NODE-sbd.log" 2>&1 || return 1
         : >"$SHARE/sbd-created"
     fi
     for ((try = 0; try < 600; try++)); do
@@ -131,7 +131,7 @@ start_sbd() {
         source /etc/default/sbd
         # shellcheck disable=SC2086 # as the unit's ExecStart
         exec sbd $SBD_OPTS -p /run/sbd.pid watch
-    ) || return 1
+    ) >>"$SHARE/$NODE-sbd.log" 2>&1 || return 1
     for ((try = 0; try < 300; try++)); do
         [[ -s /run/sbd.pid ]] && break
         _rpc_nap 0.1
@@ -180,6 +180,7 @@ start_pacemaker() {
 node_clock() { echo "${EPOCHREALTIME/[.,]/}"; }
 node_online() { crm_mon -1 2>/dev/null | grep -q "Online: \[ $* \]"; }
 node_cib_patch() { cibadmin --patch --xml-file "$1"; }
+node_property() { crm_attribute --type crm_config --name "$1" --update "$2"; }
 node_history() { stonith_admin --history '*' --verbose 2>&1; }
 node_pcmk_log() { grep -E "$1" /var/log/pacemaker/pacemaker.log; }
 node_crm_mon() { crm_mon -1 2>&1; }
@@ -216,6 +217,8 @@ main() {
     event "boot $CONTENDER profile=$PROFILE"
     export HOSTNAME=$NODE
     install_agents || fail "cannot install the agents"
+    # A syslog, into the share: what sbd, watchdog(8) and the agents log.
+    busybox syslogd -O "$SHARE/$NODE-syslog.log" || fail "cannot start syslogd"
     # Pacemaker's alerts (recipient /run/fnp-alerts.log) land in the share.
     # Alert agents run as hacluster.
     : >>"$SHARE/alerts-$NODE.log" && chmod 0666 "$SHARE/alerts-$NODE.log" &&
@@ -226,7 +229,7 @@ main() {
     case $CONTENDER in
         fence_nvme_pr) start_watchdog /usr/share/cluster/fence_nvme_pr_check || fail "watchdog" ;;
         fence_scsi) start_watchdog /usr/share/cluster/fence_scsi_check || fail "watchdog" ;;
-        sbd) start_sbd || fail "sbd did not start" ;;
+        sbd) start_sbd || fail "sbd did not start: $(tail -n 3 "$SHARE/$NODE-sbd.log" 2>/dev/null | paste -sd' ')" ;;
     esac
     start_corosync || fail "corosync did not start"
     local try
