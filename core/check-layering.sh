@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # core/ is four layers, each allowed to include only its own headers and those
-# of the layers below it (core/CMakeLists.txt, README "Layout"):
-#   base < device < reservation_logic < agent_kit < agent_kit/docs < the agents
+# of the layers below it (core/CMakeLists.txt, README "Layout"); the kit's
+# OCF-only part and its document writers sit on top of the shared kit:
+#   base < device < reservation_logic < agent_kit < agent_kit/ocf
+#        < agent_kit/docs < the agents
 # The build already fails on most wrong-way includes (a higher layer's folder
 # is not on a lower layer's include path); this check also catches the ones
 # an include path would happen to resolve, and keeps header names unique
@@ -10,7 +12,7 @@
 set -euo pipefail
 top=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 cd "$top"
-layers=(core/base core/device core/reservation_logic core/agent_kit core/agent_kit/docs
+layers=(core/base core/device core/reservation_logic core/agent_kit core/agent_kit/ocf core/agent_kit/docs
         "fence_agent resource_agent agent_docs")
 declare -A rank where
 for i in "${!layers[@]}"; do
