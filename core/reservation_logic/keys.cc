@@ -6,6 +6,8 @@
 #include <set>
 #include <string>
 
+#include "fnv1a.h"
+
 namespace nvmepr {
 
 Result<Key> ParseKey(std::string_view text) {
@@ -82,15 +84,6 @@ Result<Key> LookUpInKeyMap(const std::map<std::string, Key>& map, std::string_vi
   }
   return Fail(ErrorKind::kNotFound, "node " + shown + " is not in key_map (" + std::to_string(map.size()) +
                                         " node(s)); add it as " + shown + ":KEY");
-}
-
-std::uint32_t Fnv1a32(std::string_view text) {
-  std::uint32_t hash = 2166136261u;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 16777619u;
-  }
-  return hash;
 }
 
 Result<Key> DeriveKey(std::string_view cluster_name, std::uint32_t nodeid) {

@@ -40,7 +40,4 @@ Result<Key> LookUpInKeyMap(const std::map<std::string, Key>& map, std::string_vi
 /// different across clusters that share a disk. Refuses nodeid 0.
 Result<Key> DeriveKey(std::string_view cluster_name, std::uint32_t nodeid);
 
-/// FNV-1a, 32-bit.
-std::uint32_t Fnv1a32(std::string_view text);
-
 }  // namespace nvmepr

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include "fnv1a.h"
+
 namespace nvmepr {
 namespace {
 
@@ -73,6 +75,8 @@ TEST(LookUpInKeyMapTest, NodesWithoutRegardToCaseAndOnlyKeysOfTheMap) {
 TEST(Fnv1aTest, KnownVectors) {
   EXPECT_EQ(Fnv1a32(""), 0x811c9dc5u);
   EXPECT_EQ(Fnv1a32("a"), 0xe40c292cu);
+  EXPECT_EQ(Fnv1a64(""), 0xcbf29ce484222325ull);
+  EXPECT_EQ(Fnv1a64("a"), 0xaf63dc4c8601ec8cull);
 }
 
 }  // namespace

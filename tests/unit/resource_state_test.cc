@@ -50,6 +50,8 @@ TEST_F(ResourceStateTest, InstanceNamesBecomeSafeFileNames) {
     EXPECT_NE(file[0], '.') << name;
   }
   EXPECT_EQ(ResourceStateFile(dir_, "disk:1").path(), ResourceStateFile(dir_, "disk:1").path()) << "stable";
+  // The file names of earlier versions: a state file written before keeps its name.
+  EXPECT_EQ(ResourceStateFile(dir_, "db:0").path(), dir_ + "/db_0~7b8d05672ac20531.state");
 }
 
 // "db:0" and "db_0" shared one state file (and lock); a name over ~245 bytes

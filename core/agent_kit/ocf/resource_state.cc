@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdint>
 
+#include "fnv1a.h"
 #include "text.h"
 
 namespace nvmepr {
@@ -17,18 +18,6 @@ constexpr std::size_t kMaxNamePrefix = 180;
 
 bool PlainChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.';
-}
-
-// FNV-1a, 64 bits: stable across versions and machines (the name must be the
-// same for every run on a node), not a defence against chosen collisions -
-// instance names come from the cluster's administrator.
-std::uint64_t NameHash(std::string_view text) {
-  std::uint64_t hash = 0xcbf29ce484222325ull;
-  for (unsigned char c : text) {
-    hash ^= c;
-    hash *= 0x100000001b3ull;
-  }
-  return hash;
 }
 
 // One file name per instance name, and never the same one for two names.
@@ -51,7 +40,7 @@ std::string SafeFileName(std::string_view instance) {
   for (char c : instance.substr(0, kMaxNamePrefix)) name += PlainChar(c) ? c : '_';
   if (name[0] == '.') name[0] = '_';
   name += '~';
-  AppendHex(name, NameHash(instance), 16);
+  AppendHex(name, Fnv1a64(instance), 16);  // the file name must stay the same on every run
   return name;
 }
 
