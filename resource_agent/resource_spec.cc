@@ -14,10 +14,6 @@ ParamSpec OcfParam(std::string name, ParamType type, std::string default_value, 
       .Longdesc(std::move(longdesc));
 }
 
-// The owner's reservation types: one writer. The types where every
-// registrant may write are left out (registered standbys could write).
-constexpr ReservationType kOwnerTypes[] = {ReservationType::kWriteExclusive, ReservationType::kExclusiveAccess};
-
 std::vector<ParamSpec> Params() {
   ParamSpec devices =
       OcfParam("devices", ParamType::kString, "", "Shared NVMe namespaces this resource owns",
@@ -31,9 +27,12 @@ std::vector<ParamSpec> Params() {
             "write-exclusive: every node may read, only the owner writes. exclusive-access: only the owner reads "
             "or writes. The types where every registrant may write are not offered: registered standbys could "
             "write.");
-  for (ReservationType owner : kOwnerTypes) {
-    type.choices.emplace_back(TypeName(owner));
-    for (auto& spelling : TypeSpellings(owner)) type.spellings.push_back(std::move(spelling));
+  // The owner's reservation types: one writer. The types where every
+  // registrant may write are left out (registered standbys could write).
+  for (const TypeInfo& row : kTypes) {
+    if (!row.one_owner) continue;
+    type.choices.emplace_back(row.name);
+    for (auto& spelling : TypeSpellings(row.type)) type.spellings.push_back(std::move(spelling));
   }
   ParamSpec backend = OcfParam("device_backend", ParamType::kSelect, "auto", "How commands reach the devices",
                            "passthrough: NVMe commands through the NVMe ioctls; block: the kernel's block "

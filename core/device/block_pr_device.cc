@@ -142,13 +142,14 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
   if (auto r = Call(IOC_PR_READ_RESERVATION, &reservation, deadline, "read reservation"); !r) {
     return ReadError(r.error());
   }
-  if (reservation.type > 6) {
+  const std::optional<ReservationType> type = TypeFromNumber(reservation.type);
+  if (!type) {
     return Fail(ErrorKind::kNvmeStatus,
                 name_ + ": unknown reservation type " + std::to_string(reservation.type));
   }
   ReservationStatus status;
   status.generation = reservation.generation;
-  status.type = static_cast<ReservationType>(reservation.type);
+  status.type = *type;
   // Keys are listed per controller entry: one host with two paths shows twice.
   std::set<Key> seen;
   for (std::size_t i = 0; i < std::min<std::size_t>(read.num_keys, keys.size()); ++i) {

@@ -113,11 +113,12 @@ Result<ReservationStatus> DecodeReport(std::span<const std::uint8_t> data, bool 
   ReservationStatus status;
   status.generation = static_cast<std::uint32_t>(GetLe(data, 0, 4));
   const std::uint8_t rtype = data[4];
-  if (rtype > 6) {
+  const std::optional<ReservationType> type = TypeFromNumber(rtype);
+  if (!type) {
     return Fail(ErrorKind::kNvmeStatus,
                 "reservation report names unknown reservation type " + std::to_string(rtype));
   }
-  status.type = static_cast<ReservationType>(rtype);
+  status.type = *type;
   status.persist_through_power_loss = data[9] & 1;
   const std::size_t count = ReportRegistrantCount(data);
   for (std::size_t i = 0; i < count; ++i) {

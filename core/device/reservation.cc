@@ -6,58 +6,56 @@
 #include "text.h"
 
 namespace nvmepr {
-namespace {
+const TypeInfo* FindType(ReservationType type) {
+  for (const auto& row : kTypes) {
+    if (row.type == type) return &row;
+  }
+  return nullptr;
+}
 
-struct TypeNames {
-  ReservationType type;
-  std::string_view name;
-  std::string_view acronym;
-};
-
-constexpr TypeNames kTypeNames[] = {
-    {ReservationType::kWriteExclusive, "write-exclusive", "we"},
-    {ReservationType::kExclusiveAccess, "exclusive-access", "ea"},
-    {ReservationType::kWriteExclusiveRegistrantsOnly, "write-exclusive-registrants-only", "wero"},
-    {ReservationType::kExclusiveAccessRegistrantsOnly, "exclusive-access-registrants-only", "earo"},
-    {ReservationType::kWriteExclusiveAllRegistrants, "write-exclusive-all-registrants", "wear"},
-    {ReservationType::kExclusiveAccessAllRegistrants, "exclusive-access-all-registrants", "eaar"},
-};
-
-}  // namespace
+std::optional<ReservationType> TypeFromNumber(unsigned number) {
+  if (number == 0) return ReservationType::kNone;
+  for (const auto& row : kTypes) {
+    if (static_cast<unsigned>(row.type) == number) return row.type;
+  }
+  return std::nullopt;
+}
 
 std::string_view TypeName(ReservationType type) {
-  for (const auto& entry : kTypeNames) {
-    if (entry.type == type) return entry.name;
-  }
-  return "none";
+  const TypeInfo* row = FindType(type);
+  return row ? row->name : "none";
 }
 
 std::optional<ReservationType> ParseType(std::string_view text) {
   std::string lower = Lower(text);
   std::replace(lower.begin(), lower.end(), '_', '-');
-  for (const auto& entry : kTypeNames) {
-    if (lower == entry.name || lower == entry.acronym ||
-        lower == std::to_string(static_cast<int>(entry.type))) {
-      return entry.type;
+  for (const auto& row : kTypes) {
+    if (lower == row.name || lower == row.acronym || lower == std::to_string(static_cast<int>(row.type))) {
+      return row.type;
     }
   }
   return std::nullopt;
 }
 
 std::vector<std::string> TypeSpellings(ReservationType type) {
-  for (const auto& entry : kTypeNames) {
-    if (entry.type == type) return {std::string(entry.acronym), std::to_string(static_cast<int>(type))};
-  }
-  return {};
+  const TypeInfo* row = FindType(type);
+  if (row == nullptr) return {};
+  return {std::string(row->acronym), std::to_string(static_cast<int>(type))};
 }
 
 bool IsAllRegistrants(ReservationType type) {
-  return type == ReservationType::kWriteExclusiveAllRegistrants ||
-         type == ReservationType::kExclusiveAccessAllRegistrants;
+  const TypeInfo* row = FindType(type);
+  return row && row->all_registrants;
+}
+
+bool IsOneOwner(ReservationType type) {
+  const TypeInfo* row = FindType(type);
+  return row && row->one_owner;
 }
 
 bool RegistrantsMayWrite(ReservationType type) {
-  return static_cast<int>(type) >= 3 && static_cast<int>(type) <= 6;
+  const TypeInfo* row = FindType(type);
+  return row && !row->one_owner;
 }
 
 bool ReservationStatus::IsRegistered(Key key) const {

@@ -16,7 +16,9 @@ namespace nvmepr {
 /// A 64-bit reservation key. 0 means "no key" and is never a valid node key.
 using Key = std::uint64_t;
 
-/// Reservation type (RTYPE). 0 = no reservation.
+/// Reservation type (RTYPE). 0 = no reservation. Everything the agents know
+/// about a type is its row of kTypes below: a new type is its enumerator and
+/// its row.
 enum class ReservationType : std::uint8_t {
   kNone = 0,
   kWriteExclusive = 1,                  // WE
@@ -27,24 +29,63 @@ enum class ReservationType : std::uint8_t {
   kExclusiveAccessAllRegistrants = 6,   // EAAR
 };
 
+/// The properties of one reservation type, the columns of kTypes.
+struct TypeInfo {
+  ReservationType type;
+  std::string_view name;     ///< the parameter spelling ("write-exclusive-all-registrants")
+  std::string_view acronym;  ///< the other spelling ParseType takes, lower case ("wear")
+  /// One owner: only the holder writes, a registrant that is not the holder
+  /// does not (nvme_persist's types; fence_nvme_pr keeps out of them).
+  bool one_owner;
+  /// Every registrant is a holder, and the reservation ends with the last
+  /// registrant rather than with the holder.
+  bool all_registrants;
+  /// The all-registrants type with the same access rules (kNone: none): what
+  /// fencing turns a registrants-only reservation into when the device
+  /// ignores the holder's preempt (fencing.cc).
+  ReservationType all_registrants_twin;
+  /// fence_nvme_pr's reservation_type=auto tries the types with a rank in
+  /// rank order (1 first); 0: never chosen by auto.
+  int auto_rank;
+};
+
+/// Every type, in spec order.
+inline constexpr TypeInfo kTypes[] = {
+    {ReservationType::kWriteExclusive, "write-exclusive", "we", true, false, ReservationType::kNone, 0},
+    {ReservationType::kExclusiveAccess, "exclusive-access", "ea", true, false, ReservationType::kNone, 0},
+    {ReservationType::kWriteExclusiveRegistrantsOnly, "write-exclusive-registrants-only", "wero", false, false,
+     ReservationType::kWriteExclusiveAllRegistrants, 2},
+    {ReservationType::kExclusiveAccessRegistrantsOnly, "exclusive-access-registrants-only", "earo", false, false,
+     ReservationType::kExclusiveAccessAllRegistrants, 0},
+    {ReservationType::kWriteExclusiveAllRegistrants, "write-exclusive-all-registrants", "wear", false, true,
+     ReservationType::kNone, 1},
+    {ReservationType::kExclusiveAccessAllRegistrants, "exclusive-access-all-registrants", "eaar", false, true,
+     ReservationType::kNone, 0},
+};
+
+/// The row of `type`, or nullptr (kNone, or a number no row has).
+const TypeInfo* FindType(ReservationType type);
+/// The type a device reports as `number` (RTYPE): kNone for 0, nullopt for
+/// a number no row has.
+std::optional<ReservationType> TypeFromNumber(unsigned number);
+
 /// The parameter spelling of a type ("write-exclusive-all-registrants"...).
 std::string_view TypeName(ReservationType type);
-/// Parses a parameter spelling; also accepts the acronyms (WEAR) and 1-6.
+/// Parses a parameter spelling; also accepts the acronyms (WEAR) and the numbers.
 std::optional<ReservationType> ParseType(std::string_view text);
 /// Every other spelling ParseType takes for `type`, in lower case: its
 /// acronym ("wear") and its number ("5").
 std::vector<std::string> TypeSpellings(ReservationType type);
-/// All six types, in spec order.
-inline constexpr std::array<ReservationType, 6> kAllTypes = {
-    ReservationType::kWriteExclusive,
-    ReservationType::kExclusiveAccess,
-    ReservationType::kWriteExclusiveRegistrantsOnly,
-    ReservationType::kExclusiveAccessRegistrantsOnly,
-    ReservationType::kWriteExclusiveAllRegistrants,
-    ReservationType::kExclusiveAccessAllRegistrants,
-};
-/// True for types 5 and 6, where every registrant is a holder.
+/// All types, in spec order.
+inline constexpr auto kAllTypes = [] {
+  std::array<ReservationType, std::size(kTypes)> types{};
+  for (std::size_t i = 0; i < types.size(); ++i) types[i] = kTypes[i].type;
+  return types;
+}();
+/// Types 5 and 6, where every registrant is a holder.
 bool IsAllRegistrants(ReservationType type);
+/// Types 1 and 2: one owner, registrants get no write access.
+bool IsOneOwner(ReservationType type);
 /// True when a registrant that is not the holder may write (types 3-6).
 bool RegistrantsMayWrite(ReservationType type);
 

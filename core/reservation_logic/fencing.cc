@@ -99,12 +99,9 @@ Result<void> UnfenceOne(Device& device, const OwnKeys& keys, ReservationType req
 // we fail loudly instead.
 Result<void> WorkAroundHolderPreempt(Device& device, ReservationType type, Key own, Key victim,
                                      Deadline deadline) {
-  ReservationType widened;
-  if (type == ReservationType::kWriteExclusiveRegistrantsOnly) {
-    widened = ReservationType::kWriteExclusiveAllRegistrants;
-  } else if (type == ReservationType::kExclusiveAccessRegistrantsOnly) {
-    widened = ReservationType::kExclusiveAccessAllRegistrants;
-  } else {
+  const TypeInfo* row = FindType(type);
+  const ReservationType widened = row ? row->all_registrants_twin : ReservationType::kNone;
+  if (widened == ReservationType::kNone) {
     return Fail(ErrorKind::kVerifyFailed,
                 device.name() + ": the device ignored our preempt of key " + FormatKey(victim) +
                     " because this node holds the " + std::string(TypeName(type)) +
@@ -175,13 +172,18 @@ Result<ReservationType> ChooseType(Device& device, ReservationType requested, De
     return Fail(ErrorKind::kUnsupported,
                 device.name() + ": reservation type " + std::string(TypeName(requested)) + " not supported");
   }
-  for (ReservationType type : {ReservationType::kWriteExclusiveAllRegistrants,
-                               ReservationType::kWriteExclusiveRegistrantsOnly}) {
-    if (caps->Supports(type)) return type;
+  // reservation_type=auto: the types with an auto_rank, in rank order.
+  std::vector<const TypeInfo*> ranked;
+  for (const auto& row : kTypes) {
+    if (row.auto_rank > 0) ranked.push_back(&row);
   }
-  return Fail(ErrorKind::kUnsupported,
-              device.name() + ": supports neither write-exclusive-all-registrants nor "
-                              "write-exclusive-registrants-only");
+  std::sort(ranked.begin(), ranked.end(), [](const TypeInfo* a, const TypeInfo* b) { return a->auto_rank < b->auto_rank; });
+  std::string tried;
+  for (const TypeInfo* row : ranked) {
+    if (caps->Supports(row->type)) return row->type;
+    tried += (tried.empty() ? "" : " nor ") + std::string(row->name);
+  }
+  return Fail(ErrorKind::kUnsupported, device.name() + ": supports neither " + tried);
 }
 
 namespace {
@@ -196,8 +198,7 @@ Result<void> CheckNoOneOwnerReservation(const DeviceList& devices, ReservationTy
     auto status = device.Report(deadline);
     if (!status) return {};  // the action reads it again and reports it
     const ReservationType type = status->type;
-    const bool one_owner = type == ReservationType::kWriteExclusive || type == ReservationType::kExclusiveAccess;
-    if (!one_owner || type == requested) return {};
+    if (!IsOneOwner(type) || type == requested) return {};
     return Fail(ErrorKind::kInvalidArgument,
                 device.name() + ": holds a " + std::string(TypeName(type)) +
                     " reservation (one owner, e.g. nvme_persist's): fencing needs a reservation every registered "

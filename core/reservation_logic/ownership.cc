@@ -13,11 +13,6 @@
 namespace nvmepr {
 namespace {
 
-// Types 1 and 2: one owner, registrants get no write access.
-bool IsOneOwnerType(ReservationType type) {
-  return type == ReservationType::kWriteExclusive || type == ReservationType::kExclusiveAccess;
-}
-
 Error ForeignTypeRefusal(const Device& device, ReservationType type) {
   return Fail(ErrorKind::kUnsupported,
               device.name() + ": holds a " + std::string(TypeName(type)) +
@@ -26,12 +21,12 @@ Error ForeignTypeRefusal(const Device& device, ReservationType type) {
 }
 
 // Before a registering action changes anything: every device readable and
-// under no reservation nvme_persist must not touch (IsOneOwnerType).
+// under no reservation nvme_persist must not touch (IsOneOwner).
 Result<void> CheckNoForeignReservation(const DeviceList& devices, Deadline deadline) {
   auto checks = RunOnEach<void>(devices, deadline, [deadline](Device& device, std::size_t) -> Result<void> {
     auto status = device.Report(deadline);
     if (!status) return {};  // the action reads it again and reports it
-    if (status->type != ReservationType::kNone && !IsOneOwnerType(status->type)) {
+    if (status->type != ReservationType::kNone && !IsOneOwner(status->type)) {
       return ForeignTypeRefusal(device, status->type);
     }
     return {};
@@ -44,7 +39,7 @@ Result<void> CheckNoForeignReservation(const DeviceList& devices, Deadline deadl
 Result<ReservationStatus> JoinOne(Device& device, const OwnKeys& keys, Deadline deadline) {
   auto before = device.Report(deadline);
   if (!before) return before.error();
-  if (before->type != ReservationType::kNone && !IsOneOwnerType(before->type)) {
+  if (before->type != ReservationType::kNone && !IsOneOwner(before->type)) {
     return ForeignTypeRefusal(device, before->type);
   }
   return RegisterOwnKey(device, keys, deadline);
@@ -124,7 +119,7 @@ Result<void> LeaveOne(Device& device, Key own, bool keep_registered, Deadline de
                  device.name(), FormatKey(own));
     return {};
   }
-  if (released->type != ReservationType::kNone && !IsOneOwnerType(released->type)) {
+  if (released->type != ReservationType::kNone && !IsOneOwner(released->type)) {
     spdlog::warn("{}: key {} stays registered: the device holds a {} reservation, whose registrations are "
                  "not nvme_persist's to remove (fence_nvme_pr's?)",
                  device.name(), FormatKey(own), TypeName(released->type));

@@ -72,6 +72,40 @@ TEST(IsAllRegistrantsTest, TrueOnlyForTypes5And6) {
   }
 }
 
+TEST(IsOneOwnerTest, TrueForTypes1And2) {
+  EXPECT_FALSE(IsOneOwner(ReservationType::kNone));
+  for (ReservationType type : kAllTypes) {
+    const int n = static_cast<int>(type);
+    EXPECT_EQ(IsOneOwner(type), n == 1 || n == 2) << n;
+  }
+}
+
+// The range checks of the report decoders ask the table.
+TEST(TypeFromNumberTest, KnowsZeroAndEveryRowAndNothingElse) {
+  EXPECT_EQ(TypeFromNumber(0), ReservationType::kNone);
+  for (ReservationType type : kAllTypes) EXPECT_EQ(TypeFromNumber(static_cast<unsigned>(type)), type);
+  for (unsigned bad : {7u, 8u, 255u, 0x100u}) EXPECT_FALSE(TypeFromNumber(bad)) << bad;
+}
+
+// A registrants-only type's twin keeps its access rules (the name's first
+// half) and makes every registrant a holder; auto ranks are distinct.
+TEST(TypeTableTest, TwinsKeepTheAccessRulesAndAutoRanksAreDistinct) {
+  std::set<int> ranks;
+  for (const TypeInfo& row : kTypes) {
+    if (row.auto_rank > 0) {
+      EXPECT_TRUE(ranks.insert(row.auto_rank).second) << row.name;
+      EXPECT_FALSE(row.one_owner) << row.name << ": fencing needs registrants that may write";
+    }
+    if (row.all_registrants_twin == ReservationType::kNone) continue;
+    const TypeInfo* twin = FindType(row.all_registrants_twin);
+    ASSERT_NE(twin, nullptr) << row.name;
+    EXPECT_TRUE(twin->all_registrants) << row.name;
+    const std::string_view access = row.name.substr(0, row.name.find("-registrants"));
+    EXPECT_EQ(twin->name.substr(0, access.size()), access) << row.name;
+  }
+  EXPECT_FALSE(ranks.empty());
+}
+
 TEST(RegistrantsMayWriteTest, TrueForTypes3To6) {
   EXPECT_FALSE(RegistrantsMayWrite(ReservationType::kNone));
   for (ReservationType type : kAllTypes) {
