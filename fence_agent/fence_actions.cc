@@ -28,7 +28,7 @@ using Clock = std::chrono::steady_clock;
 class ActionContext {
  public:
   ActionContext(const FenceOptions& options, FenceEnvironment& env)
-      : options_(options), env_(env), deadline_(Deadline::After(options.power_timeout)) {}
+      : options_(options), env_(env), deadline_(Deadline::After(options.power_timeout, "power_timeout")) {}
 
   const FenceOptions& options() const { return options_; }
   Deadline deadline() const { return deadline_; }

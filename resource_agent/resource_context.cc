@@ -23,7 +23,8 @@ constexpr long long kDefaultTimeoutMs = 20000;
 Deadline ActionDeadline(const OcfRequest& request) {
   const long long timeout = std::max<long long>(request.meta.timeout_ms.value_or(kDefaultTimeoutMs), 0);
   const long long margin = std::min<long long>(timeout / 10, 5000);
-  return Deadline::After(std::chrono::milliseconds(std::max<long long>(timeout - margin, 1000)));
+  return Deadline::After(std::chrono::milliseconds(std::max<long long>(timeout - margin, 1000)),
+                         "the operation's timeout less a margin");
 }
 
 std::string FirstLine(const std::string& text) {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
+#include <string>
 
 namespace nvmepr {
 
@@ -35,21 +36,32 @@ class Deadline {
  public:
   using Clock = std::chrono::steady_clock;
 
-  explicit Deadline(Clock::time_point at) : at_(at) {}
+  /// `label` names what set the deadline in the caller's words (the fence
+  /// agent's "power_timeout", the resource agent's operation timeout), for
+  /// the timeout messages of the layers below, which know no parameters. A
+  /// string literal: the deadline keeps only the pointer.
+  explicit Deadline(Clock::time_point at, const char* label = "") : at_(at), label_(label) {}
   /// Now plus `timeout`, which is clamped to [-kMaxTimeout, kMaxTimeout];
   /// never before the clock's epoch (boot), so that a deadline converts to a
   /// valid absolute CLOCK_MONOTONIC time (gate.h), past or not.
-  static Deadline After(std::chrono::milliseconds timeout) {
-    return Deadline(std::max(Clock::now() + std::clamp(timeout, -kMaxTimeout, kMaxTimeout), Clock::time_point()));
+  static Deadline After(std::chrono::milliseconds timeout, const char* label = "") {
+    return Deadline(std::max(Clock::now() + std::clamp(timeout, -kMaxTimeout, kMaxTimeout), Clock::time_point()),
+                    label);
   }
   /// A timeout in milliseconds as any caller may hold it (CRM_meta_timeout,
   /// parsed to long long), clamped like After().
-  static Deadline AfterMs(long long timeout_ms) {
+  static Deadline AfterMs(long long timeout_ms, const char* label = "") {
     const long long max = kMaxTimeout.count();
-    return After(std::chrono::milliseconds(std::clamp(timeout_ms, -max, max)));
+    return After(std::chrono::milliseconds(std::clamp(timeout_ms, -max, max)), label);
   }
 
   Clock::time_point at() const { return at_; }
+  /// What set the deadline, as the caller named it; empty if it did not.
+  const char* label() const { return label_; }
+  /// `what` and, when the deadline has a label, " (label)": "deadline passed (power_timeout)".
+  std::string Labelled(const std::string& what) const {
+    return *label_ == '\0' ? what : what + " (" + label_ + ")";
+  }
   bool Expired() const { return Clock::now() >= at_; }
   /// Milliseconds left, at least 1 (a poll or wait timeout).
   std::uint32_t RemainingMs() const {
@@ -65,6 +77,7 @@ class Deadline {
 
  private:
   Clock::time_point at_;
+  const char* label_;
 };
 
 }  // namespace nvmepr

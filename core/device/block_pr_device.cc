@@ -9,6 +9,7 @@
 #include <set>
 #include <vector>
 
+#include "ioctl_once.h"
 #include "linux_ioctl.h"
 #include "nvme_command.h"
 
@@ -48,20 +49,15 @@ BlockPrDevice::BlockPrDevice(std::string name, FileDescriptor fd, IoctlFunction 
 
 Result<void> BlockPrDevice::Call(unsigned long request, void* arg, Deadline deadline,
                                  const char* what) {
-  if (deadline.Expired()) {
-    return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
+  // The block layer sends the command with the driver's own timeout.
+  auto sent = IoctlOnce(ioctl_, fd_.get(), request, arg, deadline, name_, what);
+  if (!sent) {
+    Error error = sent.error();
+    // This device or kernel does not take the ioctl: nothing went wrong at run time.
+    if (error.code == ENOTTY || error.code == EOPNOTSUPP) error.kind = ErrorKind::kUnsupported;
+    return error;
   }
-  // Sent once: EINTR here is the kernel's cancel (linux_ioctl.h), not a
-  // signal. The block layer sends the command with the driver's own timeout.
-  const int ret = ioctl_(fd_.get(), request, arg);
-  if (ret < 0) {
-    const int err = errno;
-    const ErrorKind kind = err == ENOTTY || err == EOPNOTSUPP ? ErrorKind::kUnsupported
-                           : deadline.Expired()               ? ErrorKind::kTimeout
-                                                              : ErrorKind::kIo;
-    const std::string text = err == EINTR ? CancelledCommandText() : std::strerror(err);
-    return Fail(kind, name_ + ": " + what + ": " + text, err);
-  }
+  const int ret = *sent;
   if (ret > 0) return BlockStatusError(ret, name_ + ": " + what);
   return {};
 }

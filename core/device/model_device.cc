@@ -171,7 +171,7 @@ Result<void> ModelDevice::Check(Deadline deadline, const char* what) {
   if (faults.hang.count() > 0) {
     std::this_thread::sleep_for(faults.hang);
     if (deadline.Expired()) {
-      return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
+      return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": " + deadline.Labelled("deadline passed"));
     }
   }
   if (faults.unreachable) return Fail(ErrorKind::kIo, name_ + ": " + what + ": Input/output error", EIO);

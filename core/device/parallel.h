@@ -105,8 +105,8 @@ inline void RunWorkers(std::size_t count, Deadline deadline,
 }
 
 /// Why a device has no result: its worker was still busy at the deadline.
-inline Error NoAnswer(const Device& device) {
-  return Fail(ErrorKind::kTimeout, device.name() + ": no answer before the deadline (power_timeout)");
+inline Error NoAnswer(const Device& device, Deadline deadline) {
+  return Fail(ErrorKind::kTimeout, device.name() + ": " + deadline.Labelled("no answer before the deadline"));
 }
 
 /// The error a device gets when its worker thread cannot be started.
@@ -136,7 +136,7 @@ std::vector<Result<T>> RunOnEach(const DeviceList& devices, Deadline deadline,
   std::vector<Result<T>> results;
   results.reserve(devices.size());
   for (std::size_t i = 0; i < devices.size(); ++i) {
-    results.push_back(shared->results[i] ? std::move(*shared->results[i]) : Result<T>(NoAnswer(*devices[i])));
+    results.push_back(shared->results[i] ? std::move(*shared->results[i]) : Result<T>(NoAnswer(*devices[i], deadline)));
   }
   return results;
 }

@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 #include "passthrough_device.h"
 
-#include <cerrno>
-#include <cstring>
-
+#include "ioctl_once.h"
 #include "linux_ioctl.h"
 
 namespace nvmepr {
@@ -20,21 +18,13 @@ Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline de
   raw.data_len = static_cast<__u32>(cmd.data.size());
   raw.cdw10 = cmd.cdw10;
   raw.cdw11 = cmd.cdw11;
-  if (deadline.Expired()) {
-    return Fail(ErrorKind::kTimeout, name_ + ": " + what + ": deadline passed (power_timeout)");
-  }
   // Never shorter than the floor: a deadline that is about to pass must not
   // make the kernel abort the command and reset this node's controller. The
   // action ends at its deadline regardless (the caller abandons this thread).
   raw.timeout_ms = deadline.CommandTimeoutMs();
-  // Sent once: EINTR here is the kernel's cancel (linux_ioctl.h), not a signal.
-  const int ret = ioctl_(fd_.get(), admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &raw);
-  if (ret < 0) {
-    const int err = errno;
-    const ErrorKind kind = deadline.Expired() ? ErrorKind::kTimeout : ErrorKind::kIo;
-    const std::string text = err == EINTR ? CancelledCommandText() : std::strerror(err);
-    return Fail(kind, name_ + ": " + what + ": " + text, err);
-  }
+  auto sent = IoctlOnce(ioctl_, fd_.get(), admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &raw, deadline, name_, what);
+  if (!sent) return sent.error();
+  const int ret = *sent;
   if (ret > 0) return NvmeStatusError(ret, name_ + ": " + what);
   return {};
 }

@@ -337,7 +337,7 @@ Result<void> Outcome(FenceRun& run) {
   std::vector<Result<void>> reads;
   for (std::size_t i = 0; i < n; ++i) {
     if (!run.before[i]) {
-      reads.emplace_back(NoAnswer(*run.devices[i]));
+      reads.emplace_back(NoAnswer(*run.devices[i], run.deadline));
     } else if (!*run.before[i]) {
       reads.emplace_back(run.before[i]->error());
     } else {
@@ -348,11 +348,11 @@ Result<void> Outcome(FenceRun& run) {
   for (std::size_t i = 0; i < n; ++i) {
     if (!(*run.before[i])->IsRegistered(run.own)) return LostOwnKey(*run.devices[i], run.own);
   }
-  if (!run.after[0]) return NoAnswer(*run.devices[0]);
+  if (!run.after[0]) return NoAnswer(*run.devices[0], run.deadline);
   if (!*run.after[0]) return *run.after[0];  // the other devices were left alone
   std::vector<Result<void>> fenced;
   for (std::size_t i = 0; i < n; ++i) {
-    fenced.push_back(run.after[i] ? *run.after[i] : Result<void>(NoAnswer(*run.devices[i])));
+    fenced.push_back(run.after[i] ? *run.after[i] : Result<void>(NoAnswer(*run.devices[i], run.deadline)));
   }
   return AllSucceeded(fenced, "fence");
 }

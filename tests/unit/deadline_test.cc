@@ -21,6 +21,14 @@ TEST(DeadlineTest, HugeTimeoutsDoNotWrapIntoThePast) {
   EXPECT_FALSE(Deadline::After(std::chrono::milliseconds::max()).Expired());
 }
 
+// The layers below the agents know no parameter: the caller names what set
+// its deadline, and only that name appears in their timeout messages.
+TEST(DeadlineTest, TimeoutMessagesNameWhatTheCallerLabelled) {
+  EXPECT_EQ(Deadline::After(1s, "power_timeout").Labelled("deadline passed"), "deadline passed (power_timeout)");
+  EXPECT_EQ(Deadline::AfterMs(1000, "op timeout").Labelled("no answer"), "no answer (op timeout)");
+  EXPECT_EQ(Deadline::After(1s).Labelled("deadline passed"), "deadline passed");
+}
+
 TEST(DeadlineTest, NegativeTimeoutsAreInThePastWithoutWrapping) {
   EXPECT_TRUE(Deadline::AfterMs(LLONG_MIN).Expired());
   EXPECT_TRUE(Deadline::After(std::chrono::milliseconds::min()).Expired());

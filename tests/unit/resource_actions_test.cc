@@ -286,6 +286,9 @@ TEST_F(ResourceActionsTest, AHungDeviceFailsTheActionBeforePacemakersTimeout) {
   const auto elapsed = std::chrono::steady_clock::now() - start;
   EXPECT_EQ(outcome.code, kOcfErrGeneric);
   EXPECT_NE(outcome.reason.find("/dev/disk1"), std::string::npos) << outcome.reason;
+  // nvme_persist has no power_timeout: its deadline is the operation's timeout.
+  EXPECT_EQ(outcome.reason.find("power_timeout"), std::string::npos) << outcome.reason;
+  EXPECT_NE(outcome.reason.find("operation's timeout"), std::string::npos) << outcome.reason;
   EXPECT_LT(elapsed, std::chrono::milliseconds(1400));
 }
 
