@@ -60,10 +60,10 @@ Result<std::size_t> ParseRequired(const std::string& value, std::size_t devices)
 // table row cannot say: the device list, the key (or key map), and
 // required_devices, whose range depends on the number of devices.
 Result<ResourceOptions> ToResourceOptions(const ParsedParams& params) {
-  auto devices = ParseDevices(params.values.count("devices") ? &params.values.at("devices") : nullptr);
-  if (!devices) return devices.error();
   auto values = ParamValues::Check(params, ResourceAgentSpec());
   if (!values) return values.error();
+  auto devices = ParseDevices(values->Given("devices"));
+  if (!devices) return devices.error();
   ResourceOptions options;
   options.devices = std::move(*devices);
   if (const std::string* v = values->Given("key")) {

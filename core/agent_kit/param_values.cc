@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <stdexcept>
 
 #include "text.h"
 
@@ -22,6 +23,8 @@ std::string OneOf(const std::vector<std::string>& choices) {
   }
   return text;
 }
+
+thread_local ParamReadRecorder* recorder = nullptr;
 
 std::string Seconds(long long ms) {
   char text[32];
@@ -93,15 +96,24 @@ Result<ParamValues> ParamValues::Check(const ParsedParams& params, const AgentSp
   return ParamValues(params, spec);
 }
 
+const ParamSpec& ParamValues::Row(std::string_view name) const {
+  const ParamSpec* param = spec_->FindParam(name);
+  if (param == nullptr) {
+    throw std::logic_error("parameter '" + std::string(name) + "' is not in " + spec_->name + "'s table");
+  }
+  if (recorder != nullptr) recorder->Add(name);
+  return *param;
+}
+
 const std::string* ParamValues::Given(std::string_view name) const {
+  Row(name);
   auto it = params_->values.find(std::string(name));
   return it == params_->values.end() || it->second.empty() ? nullptr : &it->second;
 }
 
 std::string ParamValues::Text(std::string_view name) const {
   if (const std::string* value = Given(name)) return *value;
-  const ParamSpec* param = spec_->FindParam(name);
-  return param ? param->default_value : std::string();
+  return Row(name).default_value;
 }
 
 bool ParamValues::Flag(std::string_view name) const {
@@ -122,5 +134,9 @@ std::chrono::milliseconds ParamValues::Duration(std::string_view name) const {
 }
 
 std::string ParamValues::Choice(std::string_view name) const { return NormalizeChoice(Text(name)); }
+
+ParamReadRecorder::ParamReadRecorder() : previous_(recorder) { recorder = this; }
+
+ParamReadRecorder::~ParamReadRecorder() { recorder = previous_; }
 
 }  // namespace nvmepr

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -32,6 +33,10 @@ class ParamValues {
   /// are left alone (the parsers already warned about them).
   static Result<ParamValues> Check(const ParsedParams& params, const AgentSpec& spec);
 
+  // Every accessor takes a name the table has: any other name (a typo in
+  // the agent's code) throws std::logic_error, which the agents' main()
+  // reports as an unexpected error, rather than reading as "not given".
+
   /// The value given (non-empty), or nullptr.
   const std::string* Given(std::string_view name) const;
   /// The value given, else the row's default (empty if none).
@@ -47,8 +52,28 @@ class ParamValues {
 
  private:
   ParamValues(const ParsedParams& params, const AgentSpec& spec) : params_(&params), spec_(&spec) {}
+  /// The row called `name`; throws std::logic_error if the table has none.
+  const ParamSpec& Row(std::string_view name) const;
   const ParsedParams* params_;
   const AgentSpec* spec_;
+};
+
+/// While it lives, collects the name of every parameter a ParamValues of
+/// this thread reads: for the test that each agent reads every row of its
+/// table. Nests (the inner one collects until it goes).
+class ParamReadRecorder {
+ public:
+  ParamReadRecorder();
+  ~ParamReadRecorder();
+  ParamReadRecorder(const ParamReadRecorder&) = delete;
+  ParamReadRecorder& operator=(const ParamReadRecorder&) = delete;
+
+  const std::set<std::string>& names() const { return names_; }
+  void Add(std::string_view name) { names_.emplace(name); }
+
+ private:
+  std::set<std::string> names_;
+  ParamReadRecorder* previous_;
 };
 
 }  // namespace nvmepr

@@ -4,8 +4,13 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+#include <stdexcept>
+
 #include "agent_spec.h"
+#include "fence_options.h"
 #include "reservation.h"
+#include "resource_options.h"
 #include "resource_spec.h"
 
 namespace nvmepr {
@@ -36,6 +41,47 @@ TEST(ParamValuesTest, EachTypeIsCheckedByItsRow) {
   EXPECT_TRUE(CheckValue(select, "AB"));
   ExpectBad(select, "d", "expected a-b or c");
   ExpectBad(Param("p", 0, ParamType::kString, "", "", "").AbsolutePath(), "run/x", "absolute");
+}
+
+// A name the table does not have is a bug in the agent, not "not given".
+TEST(ParamValuesTest, AnUnknownNameThrowsInsteadOfReadingEmpty) {
+  ParsedParams params;
+  params.values = {{"store_path", "/x"}};
+  auto values = ParamValues::Check(params, FenceAgentSpec());
+  ASSERT_TRUE(values);
+  EXPECT_THROW(values->Given("store-path"), std::logic_error);
+  EXPECT_THROW(values->Text("storepath"), std::logic_error);
+  EXPECT_THROW(values->Flag("verbos"), std::logic_error);
+  EXPECT_THROW(values->Duration("timeout"), std::logic_error);
+  EXPECT_THROW(values->Integer("promotion_score"), std::logic_error) << "the other agent's row";
+  EXPECT_THROW(values->Choice("type"), std::logic_error);
+  EXPECT_EQ(values->Text("store_path"), "/x");
+}
+
+// Every row of each agent's table is read by the agent's option typing (a
+// row nobody reads is a parameter that does nothing); deprecated aliases are
+// read as the name they stand for.
+TEST(ParamValuesTest, EachAgentReadsEveryRowOfItsTable) {
+  auto expect_all_read = [](const AgentSpec& spec, const std::set<std::string>& read) {
+    for (const ParamSpec& param : spec.params) {
+      if (!param.alias_of.empty()) continue;
+      EXPECT_TRUE(read.count(param.name)) << spec.name << " never reads " << param.name;
+    }
+  };
+  {
+    ParsedParams params;
+    params.values = {{"action", "off"}, {"devices", "/dev/nvme0n1"}, {"plug", "0x2"}};
+    ParamReadRecorder recorder;
+    ASSERT_TRUE(ToFenceOptions(params));
+    expect_all_read(FenceAgentSpec(), recorder.names());
+  }
+  {
+    ParsedParams params;
+    params.values = {{"devices", "/dev/nvme0n1"}};
+    ParamReadRecorder recorder;
+    ASSERT_TRUE(ToResourceOptions(params));
+    expect_all_read(ResourceAgentSpec(), recorder.names());
+  }
 }
 
 TEST(ParamValuesTest, EmptyMeansTheDefault) {
