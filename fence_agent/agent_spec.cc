@@ -37,9 +37,22 @@ const AgentSpec& FenceAgentSpec() {
       types.emplace_back(TypeName(type));
       for (auto& spelling : TypeSpellings(type)) type_spellings.push_back(std::move(spelling));
     }
+    s.actions = {
+        Action("on", "Unfence: register this node's key on every device, create the reservation if none "
+                     "exists, read back.").OnTarget().Aliases({"enable"}),
+        Action("off", "Fence the target: preempt-and-abort its key on every device, read back.").Aliases({"disable"}),
+        Action("reboot", "Same as off (fabric fencing cannot reboot).").Hidden(),
+        Action("status", "0 if the target's key is registered on some device, 2 if on none."),
+        Action("list", "The nodes this device can fence, key,node per line: every Corosync node (registered or "
+                       "not), then every other registered key."),
+        Action("list-status", "As list, with 'on' (registered on some device) or 'off'.").Aliases({"list_status"}),
+        Action("monitor", "Check that every device answers and supports reservations."),
+        Action("metadata", "Print the metadata XML.").Aliases({"meta-data"}),
+        Action("manpage", "Print the man page.").Hidden(),
+        Action("validate-all", "Check every parameter and device.").Aliases({"validate_all"}),
+    };
     s.params = {
-        Param("action", 'o', ParamType::kString, "", "[action]",
-              "Fencing action (on, off, status, list, list-status, monitor, validate-all, metadata, manpage)")
+        Param("action", 'o', ParamType::kString, "", "[action]", "Fencing action (" + AdvertisedActionNames(s) + ")")
             .Required(),
         Param("plug", 'n', ParamType::kString, "", "[id]",
               "Target: a key (with pcmk_host_map node:key) or a Corosync node name"),
@@ -76,20 +89,6 @@ const AgentSpec& FenceAgentSpec() {
         Param("quiet", 'q', ParamType::kBoolean, "0", "", "Log only errors on stderr"),
         Param("version", 'V', ParamType::kBoolean, "", "", "Print the version and exit").CliOnly(),
         Param("help", 'h', ParamType::kBoolean, "", "", "Print this help and exit").CliOnly(),
-    };
-    s.actions = {
-        Action("on", "Unfence: register this node's key on every device, create the reservation if none "
-                     "exists, read back.").OnTarget().Aliases({"enable"}),
-        Action("off", "Fence the target: preempt-and-abort its key on every device, read back.").Aliases({"disable"}),
-        Action("reboot", "Same as off (fabric fencing cannot reboot).").Hidden(),
-        Action("status", "0 if the target's key is registered on some device, 2 if on none."),
-        Action("list", "The nodes this device can fence, key,node per line: every Corosync node (registered or "
-                       "not), then every other registered key."),
-        Action("list-status", "As list, with 'on' (registered on some device) or 'off'.").Aliases({"list_status"}),
-        Action("monitor", "Check that every device answers and supports reservations."),
-        Action("metadata", "Print the metadata XML.").Aliases({"meta-data"}),
-        Action("manpage", "Print the man page.").Hidden(),
-        Action("validate-all", "Check every parameter and device.").Aliases({"validate_all"}),
     };
     return s;
   }();

@@ -10,6 +10,7 @@
 #include <string_view>
 #include <thread>
 
+#include "action_handlers.h"
 #include "agent_docs.h"
 #include "agent_spec.h"
 #include "fencing.h"
@@ -457,14 +458,9 @@ int DoManPage(FenceEnvironment& env) {
   return kExitSuccess;
 }
 
-// The code of each action of FenceAgentSpec(), bound by name: `alone` needs
-// nothing but the environment, `with_context` the devices, keys and
-// deadline. A unit test checks that the names here and the table's are the same.
-struct FenceActionHandler {
-  std::string_view action;
-  int (*alone)(FenceEnvironment&);
-  int (*with_context)(ActionContext&);
-};
+// The code of each action of FenceAgentSpec() (action_handlers.h):
+// `with_context` gets the devices, keys and deadline.
+using FenceActionHandler = ActionHandler<int, FenceEnvironment, ActionContext>;
 constexpr FenceActionHandler kHandlers[] = {
     {"on", nullptr, DoOn},
     {"off", nullptr, DoOff},
@@ -482,10 +478,7 @@ constexpr FenceActionHandler kHandlers[] = {
 
 int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
   const std::string& action = options.action;
-  const FenceActionHandler* handler = nullptr;
-  for (const auto& h : kHandlers) {
-    if (h.action == action) handler = &h;
-  }
+  const FenceActionHandler* handler = FindHandler(kHandlers, action);
   if (handler == nullptr) {
     return Failed(action.empty() ? "fence_nvme_pr" : action,
                   Fail(ErrorKind::kInvalidArgument, action.empty() ? "no action given (action= or -o)"
@@ -507,10 +500,6 @@ int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
   return handler->with_context(ctx);
 }
 
-std::vector<std::string> HandledFenceActions() {
-  std::vector<std::string> names;
-  for (const auto& h : kHandlers) names.emplace_back(h.action);
-  return names;
-}
+std::vector<std::string> HandledFenceActions() { return HandledActions(kHandlers); }
 
 }  // namespace nvmepr

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string_view>
 
+#include "action_handlers.h"
 #include "agent_docs.h"
 #include "resource_context.h"
 #include "registration.h"
@@ -236,16 +237,9 @@ OcfOutcome MetaData(ResourceEnvironment& env) {
 // Each instance reads the devices itself; notifications carry nothing it needs.
 OcfOutcome Notify(ResourceEnvironment&) { return {}; }
 
-// The code of each action of ResourceAgentSpec(), bound by name: `alone`
-// needs nothing but the environment (it works whatever the parameters
-// say), `with_context` the checked parameters. A unit test checks that the
-// names here and the table's are the same.
-struct ActionHandler {
-  std::string_view action;
-  OcfOutcome (*alone)(ResourceEnvironment&);
-  OcfOutcome (*with_context)(ResourceContext&);
-};
-constexpr ActionHandler kHandlers[] = {
+// The code of each action of ResourceAgentSpec() (action_handlers.h).
+using ResourceActionHandler = ActionHandler<OcfOutcome, ResourceEnvironment, ResourceContext>;
+constexpr ResourceActionHandler kHandlers[] = {
     {"start", nullptr, Start},       {"stop", nullptr, Stop},         {"monitor", nullptr, MonitorResource},
     {"promote", nullptr, Promote},   {"demote", nullptr, Demote},     {"validate-all", nullptr, Validate},
     {"notify", Notify, nullptr},     {"meta-data", MetaData, nullptr},
@@ -260,10 +254,7 @@ OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env
     return {kOcfErrUnimplemented, "no action given"};
   }
   auto known = ResolveAction(ResourceAgentSpec(), action, /*ignore_case=*/false);
-  const ActionHandler* handler = nullptr;
-  for (const auto& h : kHandlers) {
-    if (known && h.action == *known) handler = &h;
-  }
+  const ResourceActionHandler* handler = known ? FindHandler(kHandlers, *known) : nullptr;
   if (handler == nullptr) {
     const std::string reason = known ? "action '" + *known + "' not implemented" : known.error().message;
     spdlog::error("{}", reason);
@@ -282,10 +273,6 @@ OcfOutcome RunResourceAction(const OcfRequest& request, ResourceEnvironment& env
   return handler->with_context(ctx);
 }
 
-std::vector<std::string> HandledResourceActions() {
-  std::vector<std::string> names;
-  for (const auto& h : kHandlers) names.emplace_back(h.action);
-  return names;
-}
+std::vector<std::string> HandledResourceActions() { return HandledActions(kHandlers); }
 
 }  // namespace nvmepr

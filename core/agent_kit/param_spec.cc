@@ -12,6 +12,16 @@ const ParamSpec* AgentSpec::FindParam(std::string_view name) const {
   return nullptr;
 }
 
+std::string AdvertisedActionNames(const AgentSpec& spec) {
+  std::string names;
+  for (std::size_t i = 0; i < spec.actions.size(); ++i) {
+    const ActionSpec& action = spec.actions[i];
+    if (!action.advertised || spec.FindAction(action.name) != &action) continue;  // later rows of one action
+    names += (names.empty() ? "" : ", ") + action.name;
+  }
+  return names;
+}
+
 const ActionSpec* AgentSpec::FindAction(std::string_view name) const {
   for (const auto& a : actions) {
     if (a.name == name) return &a;

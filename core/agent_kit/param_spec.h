@@ -113,6 +113,11 @@ struct AgentSpec {
   bool HasAction(std::string_view name) const { return FindAction(name) != nullptr; }
 };
 
+/// The names of the actions the metadata lists (advertised), each once, in
+/// table order, comma separated: "on, off, status": for the description of
+/// a parameter that names an action, so it cannot miss one.
+std::string AdvertisedActionNames(const AgentSpec& spec);
+
 /// The canonical name of the action `given` names: a row's name or one of its
 /// aliases, compared in any case when `ignore_case`. An unknown action fails
 /// (kInvalidArgument) with "unknown action 'x'" and, when one is close (a

@@ -40,6 +40,22 @@ TEST(ActionTableTest, EveryHandledResourceActionIsInTheMetadata) {
   EXPECT_NE(xml.find("<action name=\"notify\" timeout=\"5s\"/>"), std::string::npos);
 }
 
+// The action parameter's description comes from the table: every action the
+// metadata lists, once, and none it hides.
+TEST(ActionTableTest, ActionParameterListsTheAdvertisedActions) {
+  const AgentSpec& spec = FenceAgentSpec();
+  const std::string& text = spec.FindParam("action")->shortdesc;
+  for (const ActionSpec& action : spec.actions) {
+    const bool listed = text.find(" " + action.name + ",") != std::string::npos ||
+                        text.find("(" + action.name + ",") != std::string::npos ||
+                        text.find(" " + action.name + ")") != std::string::npos;
+    EXPECT_EQ(listed, action.advertised) << action.name << " in " << text;
+  }
+  EXPECT_EQ(AdvertisedActionNames(ResourceAgentSpec()),
+            "start, stop, promote, demote, monitor, notify, validate-all, meta-data")
+      << "each action once, though monitor has three rows";
+}
+
 TEST(ActionTableTest, ResolveActionTakesNamesAndAliases) {
   EXPECT_EQ(*ResolveAction(FenceAgentSpec(), "Meta-Data", true), "metadata");
   EXPECT_EQ(*ResolveAction(ResourceAgentSpec(), "meta-data", false), "meta-data");
