@@ -46,7 +46,7 @@ int Run(int argc, char** argv) {
       return kUsageError;
     }
   }
-  FenceEnvironment env = LinuxFenceEnvironment(Backend::kAuto);
+  FenceEnvironment env = LinuxFenceEnvironment();
   const SelfCheckResult result = CheckSelfRegistration(store_path, env, Deadline::After(kCheckTimeout));
   switch (result.outcome) {
     case SelfCheckOutcome::kFenced:

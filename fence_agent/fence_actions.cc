@@ -197,16 +197,8 @@ class ActionContext {
   /// action before anything changed. OpenNow() opens them all at once.
   Result<DeviceList> OpenDevices() {
     if (options_.devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given (devices=)");
-    std::set<std::string> seen;
-    for (const auto& name : options_.devices) {
-      if (!seen.insert(name).second) {
-        return Fail(ErrorKind::kInvalidArgument, "device " + name + " is listed twice");
-      }
-    }
-    if (env_.check_distinct) {
-      if (auto r = env_.check_distinct(options_.devices); !r) return r.error();
-    }
-    return DeferOpening(options_.devices, env_.open_device);
+    if (auto r = env_.devices.CheckDistinct(options_.devices); !r) return r.error();
+    return env_.devices.Defer(options_.devices, options_.backend);
   }
 
  private:

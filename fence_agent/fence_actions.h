@@ -19,15 +19,13 @@ namespace nvmepr {
 enum FenceExit { kExitSuccess = 0, kExitFailure = 1, kExitStatusOff = 2 };
 
 struct FenceEnvironment {
-  DeviceOpener open_device;
-  /// Refuses a list naming one device twice (by device number); empty: no check.
-  std::function<Result<void>(const std::vector<std::string>& names)> check_distinct;
+  DeviceAccess devices;  ///< opening, and refusing a device named twice
   std::function<Result<ClusterMap>(Deadline)> read_cluster;
   std::ostream* out;  ///< stdout: metadata, list, status, the result of on and off
 };
 
 /// The real thing: Linux devices, corosync-cmapctl, std::cout.
-FenceEnvironment LinuxFenceEnvironment(Backend backend);
+FenceEnvironment LinuxFenceEnvironment();
 
 /// Runs options.action and returns the exit status. Logs one summary line.
 int RunFenceAction(const FenceOptions& options, FenceEnvironment& env);

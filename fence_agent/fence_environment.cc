@@ -8,10 +8,9 @@
 
 namespace nvmepr {
 
-FenceEnvironment LinuxFenceEnvironment(Backend backend) {
+FenceEnvironment LinuxFenceEnvironment() {
   FenceEnvironment env;
-  env.open_device = [backend](const std::string& name) { return OpenLinuxDevice(name, backend); };
-  env.check_distinct = CheckDistinctDevices;
+  env.devices = LinuxDeviceAccess();
   env.read_cluster = ReadClusterMap;
   env.out = &std::cout;
   return env;

@@ -59,7 +59,7 @@ int Run(int argc, char** argv) {
     std::cout << spec.name << " " << kVersion << "\n";
     return kExitSuccess;
   }
-  FenceEnvironment env = LinuxFenceEnvironment(options->backend);
+  FenceEnvironment env = LinuxFenceEnvironment();
   return RunFenceAction(*options, env);
 }
 

@@ -18,7 +18,7 @@ SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnviro
 
   // Opened by the workers, all at once; a device that cannot be opened or
   // read means no verdict.
-  const DeviceList devices = DeferOpening(state.devices, env.open_device);
+  const DeviceList devices = env.devices.Defer(state.devices, Backend::kAuto);
   auto views = RunOnEach<HostView>(devices, deadline,
                                    [deadline](Device& device, std::size_t) { return ReadHostView(device, deadline); });
   std::vector<std::string> fenced_on, blank_on, other_key_on;

@@ -82,19 +82,15 @@ Result<UsableDevices> ResourceContext::OpenDevices(bool check_support, std::size
   // One device under two names would be counted twice against `required`:
   // an error where devices are counted. Stop and monitor (required 0) go on
   // with a warning: they must release and report whatever the list says now.
-  if (env_.check_distinct) {
-    if (auto r = env_.check_distinct(options_.devices); !r) {
-      if (required > 0) return r.error();
-      spdlog::warn("{}", r.error().message);
-    }
+  if (auto r = env_.devices.CheckDistinct(options_.devices); !r) {
+    if (required > 0) return r.error();
+    spdlog::warn("{}", r.error().message);
   }
   // As the fence agent does: each device is opened (and checked) in its own
   // worker, all at once, and the action's deadline bounds the opens (a
   // device still opening at the deadline is reported as not answering).
   const Backend backend = options_.backend;
-  const auto open_device = env_.open_device;
-  const DeviceList devices = DeferOpening(
-      options_.devices, [open_device, backend](const std::string& name) { return open_device(name, backend); });
+  const DeviceList devices = env_.devices.Defer(options_.devices, backend);
   const ReservationType type = options_.reservation_type;
   const Deadline deadline = deadline_;
   auto opened = RunOnEach<void>(devices, deadline_,

@@ -9,8 +9,7 @@ namespace nvmepr {
 
 ResourceEnvironment LinuxResourceEnvironment() {
   ResourceEnvironment env;
-  env.open_device = OpenLinuxDevice;
-  env.check_distinct = CheckDistinctDevices;
+  env.devices = LinuxDeviceAccess();
   env.read_cluster = ReadClusterMap;
   env.run_program = RunProgram;
   env.host_name = [] {

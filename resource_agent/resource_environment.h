@@ -18,10 +18,7 @@
 namespace nvmepr {
 
 struct ResourceEnvironment {
-  /// Opens a device by name with the configured backend.
-  std::function<Result<DevicePtr>(const std::string& name, Backend backend)> open_device;
-  /// Refuses a list naming one device twice (by device number); empty: no check.
-  std::function<Result<void>(const std::vector<std::string>& names)> check_distinct;
+  DeviceAccess devices;  ///< opening, and refusing a device named twice
   /// Corosync's view, to derive this node's key.
   std::function<Result<ClusterMap>(Deadline)> read_cluster;
   /// Runs a helper program (crm_attribute for promotion scores).

@@ -21,11 +21,10 @@ Result<std::vector<std::string>> ParseDevices(const std::string* value) {
     return Fail(ErrorKind::kInvalidArgument, "devices is required: give the shared NVMe namespaces (devices=...)");
   }
   std::vector<std::string> devices = SplitList(*value);
-  std::set<std::string> seen;
   for (const auto& name : devices) {
     if (auto expanded = ExpandDeviceName(name); !expanded) return Bad("devices", *value, expanded.error().message);
-    if (!seen.insert(name).second) return Bad("devices", *value, "device " + name + " is listed twice");
   }
+  if (auto twice = CheckNoNameTwice(devices); !twice) return Bad("devices", *value, twice.error().message);
   return devices;
 }
 

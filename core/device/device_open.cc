@@ -13,6 +13,7 @@
 #include <cstring>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "block_pr_device.h"
 #include "file_descriptor.h"
@@ -168,12 +169,12 @@ Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
   return DevicePtr(std::make_shared<BlockPrDevice>(name, std::move(fd)));
 }
 
-DeferredDevice::DeferredDevice(std::string name, DeviceOpener opener)
-    : name_(std::move(name)), opener_(std::move(opener)) {}
+DeferredDevice::DeferredDevice(std::string name, Backend backend, DeviceOpener opener)
+    : name_(std::move(name)), backend_(backend), opener_(std::move(opener)) {}
 
 Result<Device*> DeferredDevice::Opened() {
   std::lock_guard lock(mutex_);
-  if (!device_) device_.emplace(opener_(name_));
+  if (!device_) device_.emplace(opener_(name_, backend_));
   if (!*device_) return device_->error();
   return device_->value().get();
 }
@@ -225,12 +226,27 @@ Result<std::string> DeferredDevice::HostId(Deadline deadline) {
   return (*device)->HostId(deadline);
 }
 
-DeviceList DeferOpening(const std::vector<std::string>& names, const DeviceOpener& opener) {
+DeviceList DeferOpening(const std::vector<std::string>& names, Backend backend, const DeviceOpener& opener) {
   DeviceList devices;
   devices.reserve(names.size());
-  for (const auto& name : names) devices.push_back(std::make_shared<DeferredDevice>(name, opener));
+  for (const auto& name : names) devices.push_back(std::make_shared<DeferredDevice>(name, backend, opener));
   return devices;
 }
+
+Result<void> CheckNoNameTwice(const std::vector<std::string>& names) {
+  std::set<std::string_view> seen;
+  for (const auto& name : names) {
+    if (!seen.insert(name).second) return Fail(ErrorKind::kInvalidArgument, "device " + name + " is listed twice");
+  }
+  return {};
+}
+
+Result<void> DeviceAccess::CheckDistinct(const std::vector<std::string>& names) const {
+  if (auto r = CheckNoNameTwice(names); !r) return r;
+  return check_distinct ? check_distinct(names) : Result<void>();
+}
+
+DeviceAccess LinuxDeviceAccess() { return {OpenLinuxDevice, CheckDistinctDevices}; }
 
 Result<void> OpenNow(const DeviceList& devices, Deadline deadline) {
   auto results = RunOnEach<void>(devices, deadline, [](Device& device, std::size_t) -> Result<void> {

@@ -48,8 +48,16 @@ bool IsSameDevice(const struct stat& looked, const struct stat& opened);
 /// left to OpenLinuxDevice to refuse. Only stat: nothing is opened.
 Result<void> CheckDistinctDevices(const std::vector<std::string>& names);
 
-/// Opens a device by name; the agents take one so tests can hand in models.
-using DeviceOpener = std::function<Result<DevicePtr>(const std::string& name)>;
+/// Opens a device by name with a backend (OpenLinuxDevice); the agents take
+/// one so tests can hand in models.
+using DeviceOpener = std::function<Result<DevicePtr>(const std::string& name, Backend backend)>;
+
+/// Refuses a list that names one device twice (CheckDistinctDevices); the
+/// agents take one so tests can hand in their own.
+using DistinctDevicesCheck = std::function<Result<void>(const std::vector<std::string>& names)>;
+
+/// "device X is listed twice" for the first name `names` repeats.
+Result<void> CheckNoNameTwice(const std::vector<std::string>& names);
 
 /// A device that opens itself (through `opener`) on its first command, so
 /// that opening and checking a device (open, fstat, sysfs, ioctl) runs in the
@@ -58,7 +66,7 @@ using DeviceOpener = std::function<Result<DevicePtr>(const std::string& name)>;
 /// fails, every command returns the opener's error (which names the device).
 class DeferredDevice final : public Device {
  public:
-  DeferredDevice(std::string name, DeviceOpener opener);
+  DeferredDevice(std::string name, Backend backend, DeviceOpener opener);
 
   /// Opens the device unless done already; the opener's error if it failed.
   Result<void> Open();
@@ -77,13 +85,32 @@ class DeferredDevice final : public Device {
   Result<Device*> Opened();
 
   const std::string name_;
+  const Backend backend_;
   DeviceOpener opener_;
   mutable std::mutex mutex_;
   std::optional<Result<DevicePtr>> device_;  // set by the first Open()
 };
 
-/// One DeferredDevice per name, in order.
-DeviceList DeferOpening(const std::vector<std::string>& names, const DeviceOpener& opener);
+/// One DeferredDevice per name, in order, opened with `backend`.
+DeviceList DeferOpening(const std::vector<std::string>& names, Backend backend, const DeviceOpener& opener);
+
+/// How both agents reach their devices: one opener and one check that no
+/// device is named twice, so tests hand in models for both.
+struct DeviceAccess {
+  DeviceOpener open;
+  DistinctDevicesCheck check_distinct;  ///< by device number; empty: names only
+
+  /// Refuses a list that names a device twice: by name, then by device
+  /// number (check_distinct).
+  Result<void> CheckDistinct(const std::vector<std::string>& names) const;
+  /// DeferOpening with this opener.
+  DeviceList Defer(const std::vector<std::string>& names, Backend backend) const {
+    return DeferOpening(names, backend, open);
+  }
+};
+
+/// The real thing: OpenLinuxDevice and CheckDistinctDevices.
+DeviceAccess LinuxDeviceAccess();
 
 /// Opens every DeferredDevice of `devices` now, all in parallel, within
 /// `deadline`: for an action that must not change anything unless every device

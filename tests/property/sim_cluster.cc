@@ -113,8 +113,8 @@ int SimCluster::Fence(int node, const std::string& stdin_lines, std::chrono::mil
   if (timeout.count() > 0) options->power_timeout = timeout;
   std::ostringstream out;
   FenceEnvironment env;
-  env.open_device = [this, node](const std::string& name) { return Open(node, name); };
-  env.check_distinct = [this, node](const std::vector<std::string>& names) -> Result<void> {
+  env.devices.open = [this, node](const std::string& name, Backend) { return Open(node, name); };
+  env.devices.check_distinct = [this, node](const std::vector<std::string>& names) -> Result<void> {
     for (std::size_t i = 0; i < names.size(); ++i) {
       for (std::size_t j = i + 1; j < names.size(); ++j) {
         if (Resolve(node, names[i]) >= 0 && Resolve(node, names[i]) == Resolve(node, names[j])) {
@@ -142,7 +142,7 @@ OcfOutcome SimCluster::Persist(int node, const std::string& action, const Enviro
   if (!request) return {ExitForError(request.error()), request.error().message};
   std::ostringstream out;
   ResourceEnvironment renv;
-  renv.open_device = [this, node](const std::string& name, Backend) { return Open(node, name); };
+  renv.devices.open = [this, node](const std::string& name, Backend) { return Open(node, name); };
   const int nodes = nodes_;
   renv.read_cluster = [nodes, node](Deadline) -> Result<ClusterMap> { return Corosync(nodes, node); };
   renv.run_program = [](const std::vector<std::string>&, Deadline) -> Result<ProgramResult> {
@@ -156,7 +156,7 @@ OcfOutcome SimCluster::Persist(int node, const std::string& action, const Enviro
 
 SelfCheckOutcome SimCluster::Check(int node, std::chrono::milliseconds timeout) {
   FenceEnvironment env;
-  env.open_device = [this, node](const std::string& name) { return Open(node, name); };
+  env.devices.open = [this, node](const std::string& name, Backend) { return Open(node, name); };
   return CheckSelfRegistration(FenceStore(node), env, Deadline::After(timeout)).outcome;
 }
 

@@ -222,11 +222,11 @@ TEST_F(LookBeforeOpeningTest, OneDeviceUnderTwoNamesIsRefused) {
 TEST(DeferredDeviceTest, OpensOnFirstCommandOnce) {
   testing::SharedDisks disks(1, 2);
   auto opened = std::make_shared<std::atomic<int>>(0);
-  DeviceOpener opener = [&disks, opened](const std::string& name) -> Result<DevicePtr> {
+  DeviceOpener opener = [&disks, opened](const std::string& name, Backend) -> Result<DevicePtr> {
     ++*opened;
     return disks.Devices(1)[name == "/dev/disk0" ? 0 : 1];
   };
-  DeviceList devices = DeferOpening({"/dev/disk0", "/dev/disk1"}, opener);
+  DeviceList devices = DeferOpening({"/dev/disk0", "/dev/disk1"}, Backend::kAuto, opener);
   ASSERT_EQ(devices.size(), 2u);
   EXPECT_EQ(*opened, 0);
   EXPECT_EQ(devices[1]->name(), "/dev/disk1");
@@ -241,11 +241,11 @@ TEST(DeferredDeviceTest, OpensOnFirstCommandOnce) {
 
 TEST(DeferredDeviceTest, OpenErrorIsEveryCommandsErrorAndOpenNowReportsTheFirstInOrder) {
   int calls = 0;
-  DeviceOpener opener = [&calls](const std::string& name) -> Result<DevicePtr> {
+  DeviceOpener opener = [&calls](const std::string& name, Backend) -> Result<DevicePtr> {
     ++calls;
     return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
   };
-  DeviceList devices = DeferOpening({"/dev/a", "/dev/b", "/dev/c"}, opener);
+  DeviceList devices = DeferOpening({"/dev/a", "/dev/b", "/dev/c"}, Backend::kAuto, opener);
   auto opened = OpenNow(devices, Deadline::After(std::chrono::seconds(5)));
   ASSERT_FALSE(opened);
   EXPECT_EQ(opened.error().kind, ErrorKind::kNotFound);

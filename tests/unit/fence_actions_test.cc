@@ -65,7 +65,7 @@ class FenceActionsTest : public ::testing::Test {
     EXPECT_TRUE(options) << options.error().message;
     std::ostringstream stdout_text;
     FenceEnvironment env;
-    env.open_device = [this, host](const std::string& name) -> Result<DevicePtr> {
+    env.devices.open = [this, host](const std::string& name, Backend) -> Result<DevicePtr> {
       for (int n = 0; n < disks_.namespaces(); ++n) {
         if (name == "/dev/disk" + std::to_string(n)) return disks_.Devices(host)[n];
       }
@@ -363,11 +363,11 @@ TEST_F(FenceActionsTest, ValidateAllFailsOnAStorePathWritableByOthers) {
 TEST_F(FenceActionsTest, ADeviceListedTwiceByNumberIsRefusedBeforeOpening) {
   int opened = 0;
   FenceEnvironment env;
-  env.open_device = [&opened](const std::string& name) -> Result<DevicePtr> {
+  env.devices.open = [&opened](const std::string& name, Backend) -> Result<DevicePtr> {
     ++opened;
     return Fail(ErrorKind::kNotFound, name + ": cannot open");
   };
-  env.check_distinct = [](const std::vector<std::string>& names) -> Result<void> {
+  env.devices.check_distinct = [](const std::vector<std::string>& names) -> Result<void> {
     return Fail(ErrorKind::kInvalidArgument, "devices " + names[0] + " and " + names[1] + " are the same device");
   };
   env.read_cluster = [](Deadline) -> Result<ClusterMap> { return Fail(ErrorKind::kNotFound, "no corosync"); };

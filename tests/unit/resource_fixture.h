@@ -71,17 +71,18 @@ class ResourceAgentFixture : public ::testing::Test {
   std::string out_;
   std::vector<std::vector<std::string>> commands_;  ///< crm_attribute calls, in order
   bool corosync_up_ = true;
+  int cluster_reads_ = 0;  ///< how often an action read Corosync (corosync-cmapctl)
   /// Runs before each device is opened (in the thread that opens it); false
   /// fails the open. Must own what it uses: a worker left behind at the
   /// deadline may run it after the test.
   std::function<bool(const std::string& name)> before_open_;
-  /// env.check_distinct says the devices list names one device twice.
+  /// env.devices.check_distinct says the devices list names one device twice.
   bool duplicate_ = false;
 
  private:
   ResourceEnvironment Environment(int host, std::ostringstream& out) {
     ResourceEnvironment env;
-    env.open_device = [this, host, before_open = before_open_](const std::string& name,
+    env.devices.open = [this, host, before_open = before_open_](const std::string& name,
                                                                 Backend) -> Result<DevicePtr> {
       if (before_open && !before_open(name)) return Fail(ErrorKind::kIo, name + ": open failed (test)");
       for (int n = 0; n < disks_.namespaces(); ++n) {
@@ -89,11 +90,12 @@ class ResourceAgentFixture : public ::testing::Test {
       }
       return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
     };
-    env.check_distinct = [this](const std::vector<std::string>& names) -> Result<void> {
+    env.devices.check_distinct = [this](const std::vector<std::string>& names) -> Result<void> {
       if (!duplicate_) return {};
       return Fail(ErrorKind::kInvalidArgument, "devices " + names[0] + " and " + names[1] + " are the same device");
     };
     env.read_cluster = [this, host](Deadline) -> Result<ClusterMap> {
+      ++cluster_reads_;
       if (!corosync_up_) return Fail(ErrorKind::kNotFound, "corosync-cmapctl failed (is corosync running?)");
       ClusterMap map;
       map.cluster_name = "test";

@@ -32,7 +32,7 @@ class SelfCheckTest : public ::testing::Test {
 
   FenceEnvironment Env(int host) {
     FenceEnvironment env;
-    env.open_device = [this, host](const std::string& name) -> Result<DevicePtr> {
+    env.devices.open = [this, host](const std::string& name, Backend) -> Result<DevicePtr> {
       if (unreadable_ == name) return Fail(ErrorKind::kNotFound, name + ": cannot open: No such file or directory");
       for (int n = 0; n < disks_.namespaces(); ++n) {
         if (name == "/dev/disk" + std::to_string(n)) return disks_.Devices(host)[n];
