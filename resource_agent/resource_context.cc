@@ -46,7 +46,13 @@ Result<Key> ResourceContext::OwnKey(const std::optional<ResourceState>& state, b
   auto configured = ConfiguredKey(options_, {request_.meta.on_node, env_.host_name ? env_.host_name() : ""});
   if (!configured) return configured.error();
   if (*configured) {
-    if (auto r = CheckNotAnotherNodesKey(**configured); !r) return r.error();
+    // Only the actions that register the key (and validate-all, which checks
+    // what start would do) ask Corosync: monitor, probes of stopped
+    // instances, stop and demote run no corosync-cmapctl for it.
+    const std::string& action = request_.action;
+    if (action == "start" || action == "promote" || action == "validate-all") {
+      if (auto r = CheckNotAnotherNodesKey(**configured); !r) return r.error();
+    }
     return **configured;
   }
   if (state) return state->key;

@@ -148,6 +148,23 @@ TEST_F(ResourceActionsTest, StartRefusesToTakeOverAnotherNodesRegistrationOfThis
   EXPECT_EQ(Run(2, "monitor").code, kOcfNotRunning) << "and a warning";
 }
 
+// key= naming another node's derived key is refused where the key gets
+// registered (start, promote) and by validate-all; monitor, probes of stopped
+// instances and stop do not run corosync-cmapctl for that check.
+TEST_F(ResourceActionsTest, OnlyRegisteringActionsCheckKeyAgainstCorosync) {
+  const EnvironmentMap other = {{"OCF_RESKEY_key", FormatKey(DerivedKey(2))}};
+  EXPECT_EQ(Run(1, "monitor", other).code, kOcfNotRunning);
+  EXPECT_EQ(Run(1, "stop", other).code, kOcfSuccess);
+  EXPECT_EQ(cluster_reads_, 0);
+  const OcfOutcome start = Run(1, "start", other);
+  EXPECT_EQ(start.code, kOcfErrConfigured);
+  EXPECT_NE(start.reason.find("derives for node node2"), std::string::npos) << start.reason;
+  EXPECT_GE(cluster_reads_, 1);
+  EXPECT_EQ(Run(1, "promote", Promotable(1, other)).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "validate-all", {{"OCF_RESKEY_key", FormatKey(DerivedKey(2))}, {"OCF_CHECK_LEVEL", "10"}}).code,
+            kOcfErrConfigured);
+}
+
 TEST_F(ResourceActionsTest, StartReplacesOnlyTheKeyTheResourceStartedWith) {
   ASSERT_EQ(Run(1, "start", Promotable(1, {{"OCF_RESKEY_key", "0xab"}})).code, kOcfSuccess);
   // key= changed while the instance ran here: its saved key may be replaced.
