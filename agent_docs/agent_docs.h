@@ -8,8 +8,8 @@
 
 namespace nvmepr::docs {
 
-extern const std::string_view kFenceAgentMetadata;  ///< fence_nvme_pr -o metadata
-extern const std::string_view kFenceAgentManPage;   ///< fence_nvme_pr -o manpage
+extern const std::string_view kFenceAgentMetadata;     ///< fence_nvme_pr -o metadata
+extern const std::string_view kFenceAgentManPage;      ///< fence_nvme_pr -o manpage
 extern const std::string_view kResourceAgentMetadata;  ///< nvme_persist meta-data
 
 }  // namespace nvmepr::docs

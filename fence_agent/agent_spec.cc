@@ -39,7 +39,9 @@ const AgentSpec& FenceAgentSpec() {
     }
     s.actions = {
         Action("on", "Unfence: register this node's key on every device, create the reservation if none "
-                     "exists, read back.").OnTarget().Aliases({"enable"}),
+                     "exists, read back.")
+            .OnTarget()
+            .Aliases({"enable"}),
         Action("off", "Fence the target: preempt-and-abort its key on every device, read back.").Aliases({"disable"}),
         Action("reboot", "Same as off (fabric fencing cannot reboot).").Hidden(),
         Action("status", "0 if the target's key is registered on some device, 2 if on none."),

@@ -26,7 +26,8 @@ CommandPage CheckCommandPage() {
       "\n\n"
       "It never changes a device. A device that cannot be read gives no verdict (exit 0 and a warning), never "
       "a reboot; so does a key missing where no reservation or no other registrant remains (a cleared or "
-      "re-created disk) or where this host is registered with another key (a stale state file): not a fence. Nothing is enabled by installing it: link it into /etc/watchdog.d/ and enable watchdog(8) "
+      "re-created disk) or where this host is registered with another key (a stale state file): not a fence. Nothing "
+      "is enabled by installing it: link it into /etc/watchdog.d/ and enable watchdog(8) "
       "yourself (ln -s /usr/share/cluster/fence_nvme_pr_check /etc/watchdog.d/fence_nvme_pr_check).";
   page.options = {
       {"test", "What watchdog(8) passes at every interval: check (the default)."},
@@ -36,7 +37,7 @@ CommandPage CheckCommandPage() {
   };
   page.exit_status = {
       {"0", "Registered, not unfenced since boot, or no verdict (a device could not be read, or the key is "
-             "missing without the evidence of a fence)."},
+            "missing without the evidence of a fence)."},
       {"1", "Fenced: another node removed this node's key from a device it was unfenced on."},
       {"2", "Bad arguments."},
   };

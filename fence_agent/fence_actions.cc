@@ -88,7 +88,8 @@ class ActionContext {
     auto cluster = Cluster();
     if (!cluster) {
       return Fail(ErrorKind::kNotFound, "cannot tell this node's own key: give key=, unfence first, or run "
-                                        "under Corosync (" + cluster.error().message + ")");
+                                        "under Corosync (" +
+                                            cluster.error().message + ")");
     }
     return (*cluster)->LocalKey();
   }
@@ -147,8 +148,9 @@ class ActionContext {
   Result<void> ConfirmTargetOff(const DeviceList& devices, Key own, Key victim) {
     auto cluster = Cluster();
     if (!cluster) return {};
-    auto views = RunOnEach<HostView>(devices, deadline_,
-                                     [deadline = deadline_](Device& device, std::size_t) { return ReadHostView(device, deadline); });
+    auto views = RunOnEach<HostView>(devices, deadline_, [deadline = deadline_](Device& device, std::size_t) {
+      return ReadHostView(device, deadline);
+    });
     std::vector<Key> suspects;
     std::optional<Key> local_derived;
     if (auto key = (*cluster)->LocalKey()) local_derived = *key;
@@ -162,11 +164,11 @@ class ActionContext {
         // Our own key (or our Corosync-derived one) under another host: a
         // duplicate the target may hold.
         const bool ours = r.key == own || (local_derived && r.key == *local_derived);
-        const bool our_key_elsewhere = ours && !view->host_id.empty() &&
-                                       r.host_id.size() == view->host_id.size() && r.host_id != view->host_id;
-        const bool suspect = our_key_elsewhere ||
-                             (target_key_derived_ ? r.key != own && (*cluster)->NodeWithKey(r.key) == nullptr
-                                                  : derived && r.key == *derived);
+        const bool our_key_elsewhere =
+            ours && !view->host_id.empty() && r.host_id.size() == view->host_id.size() && r.host_id != view->host_id;
+        const bool suspect =
+            our_key_elsewhere || (target_key_derived_ ? r.key != own && (*cluster)->NodeWithKey(r.key) == nullptr
+                                                      : derived && r.key == *derived);
         if (suspect && std::find(suspects.begin(), suspects.end(), r.key) == suspects.end()) {
           suspects.push_back(r.key);
         }
@@ -177,17 +179,19 @@ class ActionContext {
     for (Key key : suspects) keys += (keys.empty() ? "" : ", ") + FormatKey(key);
     const std::string target = TargetName();
     if (!target_key_derived_) {
-      return Fail(ErrorKind::kVerifyFailed,
-                  target + " is NOT fenced: key " + FormatKey(victim) + " is missing from some device, but " + target +
-                      " may still be registered there, with key " + keys + " (its Corosync-derived key, or this "
-                      "node's key under another host)" +
-                      "; pcmk_host_map does not match the keys the nodes unfenced with");
+      return Fail(ErrorKind::kVerifyFailed, target + " is NOT fenced: key " + FormatKey(victim) +
+                                                " is missing from some device, but " + target +
+                                                " may still be registered there, with key " + keys +
+                                                " (its Corosync-derived key, or this "
+                                                "node's key under another host)" +
+                                                "; pcmk_host_map does not match the keys the nodes unfenced with");
     }
     return Fail(ErrorKind::kVerifyFailed,
                 "cannot confirm that " + target + " is fenced: its Corosync-derived key " + FormatKey(victim) +
                     " is missing from some device, but keys that belong to no Corosync node (or this node's key "
-                    "under another host) are registered (" + keys +
-                    "): " + target + " may have unfenced with one of them (pcmk_host_map, key=); give "
+                    "under another host) are registered (" +
+                    keys + "): " + target +
+                    " may have unfenced with one of them (pcmk_host_map, key=); give "
                     "pcmk_host_map for every node or remove the stray keys");
   }
 
@@ -232,9 +236,9 @@ int DoOn(ActionContext& ctx) {
   Result<Key> key = ctx.TargetName().empty() ? ctx.OwnKey() : ctx.TargetKey();
   if (!key) return Failed("on", key.error());
   if (ctx.options().key && *ctx.options().key != *key) {
-    return Failed("on", Fail(ErrorKind::kInvalidArgument,
-                             "key=" + FormatKey(*ctx.options().key) + " and the target's key " + FormatKey(*key) +
-                                 " differ; on registers the target's own key"));
+    return Failed(
+        "on", Fail(ErrorKind::kInvalidArgument, "key=" + FormatKey(*ctx.options().key) + " and the target's key " +
+                                                    FormatKey(*key) + " differ; on registers the target's own key"));
   }
   if (auto r = ctx.CheckTargetIsThisNode(*key); !r) return Failed("on", r.error());
   auto devices = ctx.OpenDevices();
@@ -371,7 +375,8 @@ int DoList(ActionContext& ctx, bool with_status) {
       const std::string& name = node.name.empty() ? node.ring0_addr : node.name;
       if (node.name.empty()) {
         spdlog::warn("{}: Corosync node {} has no name in the nodelist: Pacemaker may know it by another name; "
-                     "give every node a name in corosync.conf", action, node.nodeid);
+                     "give every node a name in corosync.conf",
+                     action, node.nodeid);
       }
       print(*key, name);
       ++nodes;
@@ -420,8 +425,7 @@ int DoMonitor(ActionContext& ctx, const char* action) {
   auto hosts = CheckSupport(*devices, ctx.options().reservation_type, ctx.deadline());
   if (!hosts) return Failed(action, hosts.error());
   WarnAboutForeignRegistrations(ctx, *devices, *hosts, action);
-  spdlog::info("{}: {} device(s) answer and support reservations ({} ms)", action, devices->size(),
-               MsSince(start));
+  spdlog::info("{}: {} device(s) answer and support reservations ({} ms)", action, devices->size(), MsSince(start));
   return kExitSuccess;
 }
 
@@ -473,8 +477,8 @@ int RunFenceAction(const FenceOptions& options, FenceEnvironment& env) {
   const FenceActionHandler* handler = FindHandler(kHandlers, action);
   if (handler == nullptr) {
     return Failed(action.empty() ? "fence_nvme_pr" : action,
-                  Fail(ErrorKind::kInvalidArgument, action.empty() ? "no action given (action= or -o)"
-                                                                   : "action not implemented"));
+                  Fail(ErrorKind::kInvalidArgument,
+                       action.empty() ? "no action given (action= or -o)" : "action not implemented"));
   }
   if (handler->alone) return handler->alone(env);
   // A warning, so that it reaches stderr: only a caller that does not remap

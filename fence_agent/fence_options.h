@@ -21,7 +21,7 @@ struct FenceOptions {
   std::string nodename;
   std::vector<std::string> devices;
   std::optional<Key> key;
-  std::map<std::string, Key> key_map;  ///< key_map=: node -> key; empty = none given
+  std::map<std::string, Key> key_map;                         ///< key_map=: node -> key; empty = none given
   ReservationType reservation_type = ReservationType::kNone;  ///< kNone = auto
   Backend backend = Backend::kAuto;
   std::string store_path = "/run/fence_nvme_pr";

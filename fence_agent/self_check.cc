@@ -9,8 +9,7 @@
 
 namespace nvmepr {
 
-SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnvironment& env,
-                                      Deadline deadline) {
+SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnvironment& env, Deadline deadline) {
   auto saved = StateStore(store_path).Load();
   if (!saved) return {SelfCheckOutcome::kUnknown, "cannot read the saved state: " + saved.error().message};
   if (!*saved || (*saved)->devices.empty()) return {SelfCheckOutcome::kNotUnfenced, ""};

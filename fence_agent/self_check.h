@@ -14,12 +14,12 @@
 namespace nvmepr {
 
 enum class SelfCheckOutcome {
-  kNotUnfenced,     ///< nothing saved since boot: nothing to guard
-  kRegistered,      ///< the key is on every saved device
-  kFenced,          ///< another registrant removed the key from a device: reboot
-  kAnomaly,         ///< the key is missing where nobody else is registered or no
-                    ///< reservation remains (cleared, re-created): not a fence, no reboot
-  kUnknown,         ///< a device could not be read: no verdict, no reboot
+  kNotUnfenced,  ///< nothing saved since boot: nothing to guard
+  kRegistered,   ///< the key is on every saved device
+  kFenced,       ///< another registrant removed the key from a device: reboot
+  kAnomaly,      ///< the key is missing where nobody else is registered or no
+                 ///< reservation remains (cleared, re-created): not a fence, no reboot
+  kUnknown,      ///< a device could not be read: no verdict, no reboot
 };
 
 struct SelfCheckResult {
@@ -36,7 +36,6 @@ struct SelfCheckResult {
 /// that evidence: kAnomaly, logged, no reboot (fence_scsi_check also answers
 /// 0 there). An unreadable device gives kUnknown, never kFenced: a transient
 /// I/O error must not reboot a healthy node.
-SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnvironment& env,
-                                      Deadline deadline);
+SelfCheckResult CheckSelfRegistration(const std::string& store_path, FenceEnvironment& env, Deadline deadline);
 
 }  // namespace nvmepr

@@ -145,8 +145,7 @@ OcfOutcome Stop(ResourceContext& ctx) {
     return {kOcfErrGeneric, r.error().message};
   }
   spdlog::info("stop: key {} released (registration left only where it is not this resource's alone) on {} in {} ms",
-               FormatKey(prepared->own),
-               Count(left, ctx.options().devices.size()), MsSince(start));
+               FormatKey(prepared->own), Count(left, ctx.options().devices.size()), MsSince(start));
   return {};
 }
 
@@ -240,9 +239,9 @@ OcfOutcome Notify(ResourceEnvironment&) { return {}; }
 // The code of each action of ResourceAgentSpec() (action_handlers.h).
 using ResourceActionHandler = ActionHandler<OcfOutcome, ResourceEnvironment, ResourceContext>;
 constexpr ResourceActionHandler kHandlers[] = {
-    {"start", nullptr, Start},       {"stop", nullptr, Stop},         {"monitor", nullptr, MonitorResource},
-    {"promote", nullptr, Promote},   {"demote", nullptr, Demote},     {"validate-all", nullptr, Validate},
-    {"notify", Notify, nullptr},     {"meta-data", MetaData, nullptr},
+    {"start", nullptr, Start},     {"stop", nullptr, Stop},          {"monitor", nullptr, MonitorResource},
+    {"promote", nullptr, Promote}, {"demote", nullptr, Demote},      {"validate-all", nullptr, Validate},
+    {"notify", Notify, nullptr},   {"meta-data", MetaData, nullptr},
 };
 
 }  // namespace

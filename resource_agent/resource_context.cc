@@ -77,10 +77,10 @@ Result<void> ResourceContext::CheckNotAnotherNodesKey(Key key) {
   if (!cluster || !cluster->local_nodeid) return {};
   const ClusterNode* holder = cluster->NodeWithKey(key);
   if (holder == nullptr || holder->nodeid == *cluster->local_nodeid) return {};
-  return Fail(ErrorKind::kInvalidArgument,
-              "key " + FormatKey(key) + " (from key=) is the key Corosync derives for node " +
-                  (holder->name.empty() ? std::to_string(holder->nodeid) : holder->name) +
-                  ": every node needs its own key; fix key=");
+  return Fail(ErrorKind::kInvalidArgument, "key " + FormatKey(key) +
+                                               " (from key=) is the key Corosync derives for node " +
+                                               (holder->name.empty() ? std::to_string(holder->nodeid) : holder->name) +
+                                               ": every node needs its own key; fix key=");
 }
 
 Result<UsableDevices> ResourceContext::OpenDevices(bool check_support, std::size_t required) {
@@ -99,14 +99,14 @@ Result<UsableDevices> ResourceContext::OpenDevices(bool check_support, std::size
   const DeviceList devices = env_.devices.Defer(options_.devices, backend);
   const ReservationType type = options_.reservation_type;
   const Deadline deadline = deadline_;
-  auto opened = RunOnEach<void>(devices, deadline_,
-                                [check_support, type, deadline](Device& device, std::size_t) -> Result<void> {
-                                  if (auto r = dynamic_cast<DeferredDevice&>(device).Open(); !r) return r;
-                                  if (!check_support) return {};
-                                  auto chosen = ChooseType(device, type, deadline);
-                                  if (!chosen) return chosen.error();
-                                  return {};
-                                });
+  auto opened =
+      RunOnEach<void>(devices, deadline_, [check_support, type, deadline](Device& device, std::size_t) -> Result<void> {
+        if (auto r = dynamic_cast<DeferredDevice&>(device).Open(); !r) return r;
+        if (!check_support) return {};
+        auto chosen = ChooseType(device, type, deadline);
+        if (!chosen) return chosen.error();
+        return {};
+      });
   for (std::size_t i = 0; i < opened.size(); ++i) {
     if (opened[i]) {
       usable.devices.push_back(devices[i]);

@@ -118,10 +118,10 @@ OcfOutcome MonitorResource(ResourceContext& ctx) {
     // OCF 1.1: enough devices to run on, but not every one: degraded, with
     // the devices that are missing as the reason (shown by crm_mon).
     if (survey.holding < total) {
-      return Degraded(promotable ? kOcfDegradedPromoted : kOcfDegraded,
-                      "degraded: the reservation is held on " + counts + " (required_devices " +
-                          std::to_string(required) + ")",
-                      survey.not_held);
+      return Degraded(
+          promotable ? kOcfDegradedPromoted : kOcfDegraded,
+          "degraded: the reservation is held on " + counts + " (required_devices " + std::to_string(required) + ")",
+          survey.not_held);
     }
     return {promotable ? kOcfRunningPromoted : kOcfSuccess, ""};
   }

@@ -81,8 +81,7 @@ static uint64_t get_le64(const uint8_t *p) {
 }
 
 /* <0: -errno, 0: ok, >0: NVMe status. */
-static int io_cmd(struct device *d, uint8_t opcode, uint32_t cdw10, uint32_t cdw11, void *buf,
-                  uint32_t len) {
+static int io_cmd(struct device *d, uint8_t opcode, uint32_t cdw10, uint32_t cdw11, void *buf, uint32_t len) {
   struct nvme_passthru_cmd cmd;
   memset(&cmd, 0, sizeof cmd);
   cmd.opcode = opcode;
@@ -336,8 +335,10 @@ static int cmd_helper(const char *what, int argc, char **argv) {
 int main(int argc, char **argv) {
   int rc = 2;
   if (argc >= 2 && strcmp(argv[1], "noop") == 0) return 0;
-  if (argc >= 2 && strcmp(argv[1], "fence") == 0) rc = cmd_fence(argc - 2, argv + 2);
-  else if (argc >= 2) rc = cmd_helper(argv[1], argc - 2, argv + 2);
+  if (argc >= 2 && strcmp(argv[1], "fence") == 0)
+    rc = cmd_fence(argc - 2, argv + 2);
+  else if (argc >= 2)
+    rc = cmd_helper(argv[1], argc - 2, argv + 2);
   if (rc == 2) {
     fputs("usage: bench_floor fence [-j [-o]] OWN VICTIM DEV... | register KEY DEV... | unregister KEY DEV...\n"
           "       | reserve KEY TYPE DEV... | check present|absent KEY DEV... | noop\n",

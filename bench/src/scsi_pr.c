@@ -37,8 +37,7 @@ static uint64_t get_be(const uint8_t *p, int bytes) {
 }
 
 /* 0 ok, -1 error (message printed). */
-static int sg_cmd(int fd, const char *dev, uint8_t *cdb, int cdb_len, int to_device, uint8_t *buf,
-                  unsigned len) {
+static int sg_cmd(int fd, const char *dev, uint8_t *cdb, int cdb_len, int to_device, uint8_t *buf, unsigned len) {
   for (int attempt = 0; attempt < 4; ++attempt) {
     uint8_t sense[32];
     sg_io_hdr_t io;
@@ -62,8 +61,7 @@ static int sg_cmd(int fd, const char *dev, uint8_t *cdb, int cdb_len, int to_dev
     const uint8_t key = descriptor ? sense[1] & 0xf : sense[2] & 0xf;
     const uint8_t asc = descriptor ? sense[2] : sense[12], ascq = descriptor ? sense[3] : sense[13];
     if (io.status == 0x02 && key == 0x6) continue; /* unit attention: retry */
-    fprintf(stderr,
-            "bench_scsi_pr: %s: cdb 0x%02x/%x: SCSI status 0x%x host 0x%x driver 0x%x sense %x/%02x/%02x\n",
+    fprintf(stderr, "bench_scsi_pr: %s: cdb 0x%02x/%x: SCSI status 0x%x host 0x%x driver 0x%x sense %x/%02x/%02x\n",
             dev, cdb[0], cdb[1], io.status, io.host_status, io.driver_status, key, asc, ascq);
     return -1;
   }
@@ -98,9 +96,12 @@ int main(int argc, char **argv) {
   int want = -1;
   int i = 2;
   if (strcmp(what, "check") == 0) {
-    if (strcmp(argv[i], "present") == 0) want = 1;
-    else if (strcmp(argv[i], "absent") == 0) want = 0;
-    else goto usage;
+    if (strcmp(argv[i], "present") == 0)
+      want = 1;
+    else if (strcmp(argv[i], "absent") == 0)
+      want = 0;
+    else
+      goto usage;
     ++i;
   } else if (strcmp(what, "register") != 0 && strcmp(what, "unregister") != 0) {
     goto usage;

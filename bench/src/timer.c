@@ -158,25 +158,31 @@ static void load_plan(const char *path, int default_timeout) {
       continue;
     }
     if (!c) die(2, "%s: '%s' before any 'contender'", path, word);
-    if (strcmp(word, "run") == 0) c->run = split_words(p);
-    else if (strcmp(word, "setup") == 0) c->setup = split_words(p);
-    else if (strcmp(word, "verify") == 0) c->verify = split_words(p);
-    else if (strcmp(word, "stdin") == 0) read_file(split_words(p)[0], &c->stdin_data, &c->stdin_len);
-    else if (strcmp(word, "expect") == 0) c->expect = atoi(split_words(p)[0]);
-    else if (strcmp(word, "timeout") == 0) c->timeout_s = atoi(split_words(p)[0]);
-    else if (strcmp(word, "rounds") == 0) c->rounds = atoi(split_words(p)[0]);
+    if (strcmp(word, "run") == 0)
+      c->run = split_words(p);
+    else if (strcmp(word, "setup") == 0)
+      c->setup = split_words(p);
+    else if (strcmp(word, "verify") == 0)
+      c->verify = split_words(p);
+    else if (strcmp(word, "stdin") == 0)
+      read_file(split_words(p)[0], &c->stdin_data, &c->stdin_len);
+    else if (strcmp(word, "expect") == 0)
+      c->expect = atoi(split_words(p)[0]);
+    else if (strcmp(word, "timeout") == 0)
+      c->timeout_s = atoi(split_words(p)[0]);
+    else if (strcmp(word, "rounds") == 0)
+      c->rounds = atoi(split_words(p)[0]);
     else if (strcmp(word, "aslr") == 0) {
       const char *v = split_words(p)[0];
       if (!v || (strcmp(v, "off") != 0 && strcmp(v, "on") != 0)) die(2, "aslr wants off or on");
       c->no_aslr = strcmp(v, "off") == 0;
-    }
-    else if (strcmp(word, "env") == 0) {
+    } else if (strcmp(word, "env") == 0) {
       if (c->nenv == 16) die(2, "too many env lines for %s", c->name);
       c->env[c->nenv] = split_words(p)[0];
       if (!strchr(c->env[c->nenv], '=')) die(2, "env wants NAME=VALUE");
       ++c->nenv;
-    }
-    else die(2, "%s: unknown directive '%s'", path, word);
+    } else
+      die(2, "%s: unknown directive '%s'", path, word);
   }
   free(line);
   fclose(f);
@@ -304,9 +310,9 @@ static int run_one(struct contender *c, int round) {
       status = "verify-failed";
     }
   }
-  fprintf(csv, "%s,%s,%d,%lld,%d,%d,%s,%ld,%lld,%lld,%ld,%ld,%ld\n", tag, c->name, round, o.wall_us, rc,
-          verify_rc, status, o.ru.ru_maxrss, tv_us(o.ru.ru_utime), tv_us(o.ru.ru_stime), o.ru.ru_minflt,
-          o.ru.ru_nvcsw, o.ru.ru_nivcsw);
+  fprintf(csv, "%s,%s,%d,%lld,%d,%d,%s,%ld,%lld,%lld,%ld,%ld,%ld\n", tag, c->name, round, o.wall_us, rc, verify_rc,
+          status, o.ru.ru_maxrss, tv_us(o.ru.ru_utime), tv_us(o.ru.ru_stime), o.ru.ru_minflt, o.ru.ru_nvcsw,
+          o.ru.ru_nivcsw);
   fflush(csv);
   const int ok = strcmp(status, "ok") == 0;
   if (ok) {
@@ -314,8 +320,8 @@ static int run_one(struct contender *c, int round) {
     if (round >= 0) c->samples[c->nsamples++] = o.wall_us;
   } else {
     log_line("=== %s %s round %d: %s (exit %d, verify %d)\n", tag, c->name, round, status, rc, verify_rc);
-    fprintf(stderr, "bench_timer: %s %s round %d: %s (exit %d, verify %d)\n", tag, c->name, round, status,
-            rc, verify_rc);
+    fprintf(stderr, "bench_timer: %s %s round %d: %s (exit %d, verify %d)\n", tag, c->name, round, status, rc,
+            verify_rc);
     if (o.timed_out || ++c->consecutive_failures >= 3) {
       c->disabled = 1;
       fprintf(stderr, "bench_timer: %s %s: not run again\n", tag, c->name);
@@ -342,14 +348,22 @@ int main(int argc, char **argv) {
   for (int i = 1; i < argc; ++i) {
     const char *a = argv[i];
     const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-    if (strcmp(a, "--rounds") == 0 && v) rounds = atoi(argv[++i]);
-    else if (strcmp(a, "--warmup") == 0 && v) warmup = atoi(argv[++i]);
-    else if (strcmp(a, "--timeout") == 0 && v) timeout_s = atoi(argv[++i]);
-    else if (strcmp(a, "--tag") == 0 && v) tag = argv[++i];
-    else if (strcmp(a, "--csv") == 0 && v) csv_path = argv[++i];
-    else if (strcmp(a, "--log") == 0 && v) log_path = argv[++i];
-    else if (a[0] != '-' && !plan) plan = a;
-    else die(2, "usage: bench_timer [--rounds N] [--warmup W] [--timeout SEC] [--tag T] [--csv F] [--log F] PLAN");
+    if (strcmp(a, "--rounds") == 0 && v)
+      rounds = atoi(argv[++i]);
+    else if (strcmp(a, "--warmup") == 0 && v)
+      warmup = atoi(argv[++i]);
+    else if (strcmp(a, "--timeout") == 0 && v)
+      timeout_s = atoi(argv[++i]);
+    else if (strcmp(a, "--tag") == 0 && v)
+      tag = argv[++i];
+    else if (strcmp(a, "--csv") == 0 && v)
+      csv_path = argv[++i];
+    else if (strcmp(a, "--log") == 0 && v)
+      log_path = argv[++i];
+    else if (a[0] != '-' && !plan)
+      plan = a;
+    else
+      die(2, "usage: bench_timer [--rounds N] [--warmup W] [--timeout SEC] [--tag T] [--csv F] [--log F] PLAN");
   }
   if (!plan || rounds < 1 || warmup < 0 || timeout_s < 1) die(2, "bad arguments (see the source header)");
   load_plan(plan, timeout_s);

@@ -25,7 +25,7 @@ struct CommandPage {
   std::vector<ManEntry> options;
   std::vector<ManEntry> exit_status;
   std::vector<ManEntry> files;
-  std::string see_also;               ///< e.g. "fence_nvme_pr(8), watchdog(8)"
+  std::string see_also;  ///< e.g. "fence_nvme_pr(8), watchdog(8)"
 };
 
 }  // namespace nvmepr

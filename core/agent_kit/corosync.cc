@@ -59,8 +59,8 @@ const ClusterNode* ClusterMap::FindNode(std::string_view name) const {
 Result<Key> ClusterMap::KeyOfNode(std::string_view name) const {
   const ClusterNode* node = FindNode(name);
   if (node == nullptr) {
-    return Fail(ErrorKind::kNotFound, "node '" + std::string(name) +
-                                          "' is not in the corosync nodelist; give its key explicitly");
+    return Fail(ErrorKind::kNotFound,
+                "node '" + std::string(name) + "' is not in the corosync nodelist; give its key explicitly");
   }
   return DeriveKey(cluster_name, node->nodeid);
 }
@@ -130,13 +130,14 @@ Result<ClusterMap> ParseCmapctl(std::string_view output) {
 }
 
 Result<ClusterMap> ReadClusterMap(Deadline deadline) {
-  auto run = RunProgram({"corosync-cmapctl", "totem.cluster_name", "nodelist.", "runtime.votequorum.this_node_id"},
-                        deadline);
+  auto run =
+      RunProgram({"corosync-cmapctl", "totem.cluster_name", "nodelist.", "runtime.votequorum.this_node_id"}, deadline);
   if (!run) {
     return Fail(run.error().kind, "cannot ask Corosync for keys: " + run.error().message + " (is corosync installed?)");
   }
   if (run->exit_status != 0) {
-    return Fail(ErrorKind::kNotFound, "corosync-cmapctl failed (is corosync running?); without Corosync give keys explicitly");
+    return Fail(ErrorKind::kNotFound,
+                "corosync-cmapctl failed (is corosync running?); without Corosync give keys explicitly");
   }
   return ParseCmapctl(run->output);
 }

@@ -15,23 +15,34 @@ namespace {
 // attribute reconfigures a device), never a log.
 const char* KernelInterfaceName(long type) {
   switch (static_cast<unsigned long>(type)) {
-    case PROC_SUPER_MAGIC: return "procfs";
-    case SYSFS_MAGIC: return "sysfs";
-    case DEBUGFS_MAGIC: return "debugfs";
-    case TRACEFS_MAGIC: return "tracefs";
-    case SECURITYFS_MAGIC: return "securityfs";
-    case CGROUP_SUPER_MAGIC: return "cgroupfs";
-    case CGROUP2_SUPER_MAGIC: return "cgroup2fs";
-    case BPF_FS_MAGIC: return "bpffs";
-    case EFIVARFS_MAGIC: return "efivarfs";
-    case PSTOREFS_MAGIC: return "pstore";
-    default: return nullptr;
+    case PROC_SUPER_MAGIC:
+      return "procfs";
+    case SYSFS_MAGIC:
+      return "sysfs";
+    case DEBUGFS_MAGIC:
+      return "debugfs";
+    case TRACEFS_MAGIC:
+      return "tracefs";
+    case SECURITYFS_MAGIC:
+      return "securityfs";
+    case CGROUP_SUPER_MAGIC:
+      return "cgroupfs";
+    case CGROUP2_SUPER_MAGIC:
+      return "cgroup2fs";
+    case BPF_FS_MAGIC:
+      return "bpffs";
+    case EFIVARFS_MAGIC:
+      return "efivarfs";
+    case PSTOREFS_MAGIC:
+      return "pstore";
+    default:
+      return nullptr;
   }
 }
 
 Error OnKernelInterface(const std::string& path, const char* fs) {
-  return Fail(ErrorKind::kRefused, "debug_file " + path + ": on " + fs +
-                                       ", a kernel interface, not a place for a log (refused)");
+  return Fail(ErrorKind::kRefused,
+              "debug_file " + path + ": on " + fs + ", a kernel interface, not a place for a log (refused)");
 }
 
 }  // namespace

@@ -65,8 +65,9 @@ Result<std::string> ReadInput(int fd, Deadline deadline) {
   char buffer[4096];
   while (text.size() <= kMaxStdinTotal) {
     if (deadline.Expired()) {
-      return Fail(ErrorKind::kTimeout, "stdin did not end within " + std::to_string(kStdinTimeout.count()) +
-                                           " s (give parameters as name=value lines and close stdin, or use the command line)");
+      return Fail(ErrorKind::kTimeout,
+                  "stdin did not end within " + std::to_string(kStdinTimeout.count()) +
+                      " s (give parameters as name=value lines and close stdin, or use the command line)");
     }
     pollfd pfd{fd, POLLIN, 0};
     const int ready = ::poll(&pfd, 1, static_cast<int>(std::min<std::uint32_t>(deadline.RemainingMs(), 1000)));
@@ -106,9 +107,9 @@ Result<ParsedParams> ParseStdin(std::istream& in, const AgentSpec& spec) {
     ++number;
     total += line.size() + 1;
     if (line.size() > kMaxStdinLine || total > kMaxStdinTotal) {
-      return Fail(ErrorKind::kInvalidArgument,
-                  "stdin line " + std::to_string(number) + ": input too long (limit " +
-                      std::to_string(kMaxStdinLine) + " bytes a line, " + std::to_string(kMaxStdinTotal) + " in all)");
+      return Fail(ErrorKind::kInvalidArgument, "stdin line " + std::to_string(number) + ": input too long (limit " +
+                                                   std::to_string(kMaxStdinLine) + " bytes a line, " +
+                                                   std::to_string(kMaxStdinTotal) + " in all)");
     }
     if (line.find('\0') != std::string::npos) {
       return Fail(ErrorKind::kInvalidArgument, "stdin line " + std::to_string(number) + " contains a NUL byte");
@@ -173,10 +174,7 @@ Result<ParsedParams> ParseCommandLine(int argc, const char* const argv[], const 
   try {
     // An empty positional description makes stray words an error instead
     // of silently dropped ("-o off node2" must not fence without a target).
-    po::store(po::command_line_parser(args)
-                  .options(options)
-                  .positional(po::positional_options_description())
-                  .run(),
+    po::store(po::command_line_parser(args).options(options).positional(po::positional_options_description()).run(),
               vm);
   } catch (const po::error& e) {
     return Fail(ErrorKind::kInvalidArgument, std::string(e.what()) + " (see --help)");

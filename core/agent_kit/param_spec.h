@@ -18,32 +18,60 @@ namespace nvmepr {
 enum class ParamType { kString, kBoolean, kInteger, kSecond, kSelect };
 
 struct ParamSpec {
-  std::string name;            ///< stdin / OCF_RESKEY_ / metadata name, with underscores
-  char short_flag = 0;         ///< e.g. 'o' for -o; 0 for none (fence agent command line)
+  std::string name;     ///< stdin / OCF_RESKEY_ / metadata name, with underscores
+  char short_flag = 0;  ///< e.g. 'o' for -o; 0 for none (fence agent command line)
   ParamType type = ParamType::kString;
-  std::string default_value;   ///< empty: no default
+  std::string default_value;  ///< empty: no default
   bool required = false;
-  bool unique = false;         ///< OCF: no two resources may share the value
-  std::string value_name;      ///< shown in usage: --devices=[devices]
-  std::string shortdesc;       ///< one sentence
-  std::string longdesc;        ///< OCF metadata; empty: the shortdesc
+  bool unique = false;                 ///< OCF: no two resources may share the value
+  std::string value_name;              ///< shown in usage: --devices=[devices]
+  std::string shortdesc;               ///< one sentence
+  std::string longdesc;                ///< OCF metadata; empty: the shortdesc
   std::vector<std::string> choices;    ///< kSelect: the allowed values, as listed in metadata and man page
   std::vector<std::string> spellings;  ///< kSelect: other accepted spellings of those (acronyms), not listed
   std::optional<long long> min;        ///< kInteger: smallest value; kSecond: in milliseconds
   std::optional<long long> max;        ///< kInteger: largest value; kSecond: in milliseconds
-  bool absolute_path = false;  ///< the value must start with '/'
-  std::string alias_of;        ///< non-empty: a deprecated name for that parameter
-  bool cli_only = false;       ///< --help, --version: not a stdin parameter
+  bool absolute_path = false;          ///< the value must start with '/'
+  std::string alias_of;                ///< non-empty: a deprecated name for that parameter
+  bool cli_only = false;               ///< --help, --version: not a stdin parameter
 
-  ParamSpec& Required() { required = true; return *this; }
-  ParamSpec& Unique() { unique = true; return *this; }
-  ParamSpec& AliasOf(std::string canonical) { alias_of = std::move(canonical); return *this; }
-  ParamSpec& Choices(std::vector<std::string> values) { choices = std::move(values); return *this; }
-  ParamSpec& Spellings(std::vector<std::string> values) { spellings = std::move(values); return *this; }
-  ParamSpec& Range(long long low, long long high) { min = low; max = high; return *this; }
-  ParamSpec& AbsolutePath() { absolute_path = true; return *this; }
-  ParamSpec& Longdesc(std::string text) { longdesc = std::move(text); return *this; }
-  ParamSpec& CliOnly() { cli_only = true; return *this; }
+  ParamSpec& Required() {
+    required = true;
+    return *this;
+  }
+  ParamSpec& Unique() {
+    unique = true;
+    return *this;
+  }
+  ParamSpec& AliasOf(std::string canonical) {
+    alias_of = std::move(canonical);
+    return *this;
+  }
+  ParamSpec& Choices(std::vector<std::string> values) {
+    choices = std::move(values);
+    return *this;
+  }
+  ParamSpec& Spellings(std::vector<std::string> values) {
+    spellings = std::move(values);
+    return *this;
+  }
+  ParamSpec& Range(long long low, long long high) {
+    min = low;
+    max = high;
+    return *this;
+  }
+  ParamSpec& AbsolutePath() {
+    absolute_path = true;
+    return *this;
+  }
+  ParamSpec& Longdesc(std::string text) {
+    longdesc = std::move(text);
+    return *this;
+  }
+  ParamSpec& CliOnly() {
+    cli_only = true;
+    return *this;
+  }
 };
 
 /// The common fields; the rest are set with the chained setters above.
@@ -67,18 +95,27 @@ struct ActionSpec {
   std::string name;
   std::vector<std::string> aliases;  ///< other names that run it (meta-data, enable...)
   std::string description;
-  bool on_target = false;   ///< run on the node being unfenced (metadata on_target="1")
-  bool automatic = false;   ///< Pacemaker runs it when the node joins (automatic="1")
-  bool advertised = true;   ///< listed in the metadata
-  int timeout_s = 0;        ///< OCF: default timeout Pacemaker and pcs take from the metadata
-  int interval_s = 0;       ///< OCF: recurring interval (monitor); 0 = not recurring
-  std::string role;         ///< OCF: "Promoted" / "Unpromoted" for role-specific monitors
-  std::optional<int> depth; ///< OCF: OCF_CHECK_LEVEL of a monitor
+  bool on_target = false;    ///< run on the node being unfenced (metadata on_target="1")
+  bool automatic = false;    ///< Pacemaker runs it when the node joins (automatic="1")
+  bool advertised = true;    ///< listed in the metadata
+  int timeout_s = 0;         ///< OCF: default timeout Pacemaker and pcs take from the metadata
+  int interval_s = 0;        ///< OCF: recurring interval (monitor); 0 = not recurring
+  std::string role;          ///< OCF: "Promoted" / "Unpromoted" for role-specific monitors
+  std::optional<int> depth;  ///< OCF: OCF_CHECK_LEVEL of a monitor
 
   /// Unfencing: on_target and automatic.
-  ActionSpec& OnTarget() { on_target = automatic = true; return *this; }
-  ActionSpec& Hidden() { advertised = false; return *this; }
-  ActionSpec& Aliases(std::vector<std::string> names) { aliases = std::move(names); return *this; }
+  ActionSpec& OnTarget() {
+    on_target = automatic = true;
+    return *this;
+  }
+  ActionSpec& Hidden() {
+    advertised = false;
+    return *this;
+  }
+  ActionSpec& Aliases(std::vector<std::string> names) {
+    aliases = std::move(names);
+    return *this;
+  }
   /// OCF: the default timeout, and for a recurring monitor its interval and role.
   ActionSpec& Timeout(int seconds, int interval = 0, std::string for_role = "") {
     timeout_s = seconds;
@@ -86,7 +123,10 @@ struct ActionSpec {
     role = std::move(for_role);
     return *this;
   }
-  ActionSpec& Depth(int level) { depth = level; return *this; }
+  ActionSpec& Depth(int level) {
+    depth = level;
+    return *this;
+  }
 };
 
 inline ActionSpec Action(std::string name, std::string description) {

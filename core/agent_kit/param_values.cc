@@ -77,7 +77,8 @@ Result<void> CheckValue(const ParamSpec& param, const std::string& value) {
       auto listed = [&](const std::vector<std::string>& list) {
         return std::find(list.begin(), list.end(), choice) != list.end();
       };
-      if (!listed(param.choices) && !listed(param.spellings)) return Bad(param, value, "expected " + OneOf(param.choices));
+      if (!listed(param.choices) && !listed(param.spellings))
+        return Bad(param, value, "expected " + OneOf(param.choices));
       break;
     }
     case ParamType::kString:

@@ -18,9 +18,7 @@
 namespace nvmepr {
 namespace {
 
-Error IoError(const std::string& what, int err) {
-  return Fail(ErrorKind::kIo, what + ": " + std::strerror(err), err);
-}
+Error IoError(const std::string& what, int err) { return Fail(ErrorKind::kIo, what + ": " + std::strerror(err), err); }
 
 std::string Octal(mode_t mode) {
   char text[8];
@@ -44,8 +42,9 @@ Result<void> CheckParentOwners(const std::string& path) {
       struct stat st {};
       if (::stat(prefix.c_str(), &st) != 0) return {};
       if (st.st_uid != 0 && st.st_uid != me) {
-        return Fail(ErrorKind::kRefused, "store_path " + path + ": the directory " + prefix + " above it is owned by uid " +
-                                             std::to_string(st.st_uid) + ", not by root: refused (give a store_path "
+        return Fail(ErrorKind::kRefused, "store_path " + path + ": the directory " + prefix +
+                                             " above it is owned by uid " + std::to_string(st.st_uid) +
+                                             ", not by root: refused (give a store_path "
                                              "whose every parent directory root owns)");
       }
     }
@@ -136,8 +135,7 @@ Result<void> StoreDirectory::Remove(const std::string& name) const {
   return {};
 }
 
-Result<FileDescriptor> StoreDirectory::Lock(const std::string& name, Deadline deadline,
-                                            std::string_view holder) const {
+Result<FileDescriptor> StoreDirectory::Lock(const std::string& name, Deadline deadline, std::string_view holder) const {
   auto fd = OpenRegularFile(fd_.get(), name, O_RDWR | O_CREAT, 0600, PathOf(name));
   if (!fd) return fd.error();
   // flock cannot time out by itself: poll it, briefly, until the deadline.

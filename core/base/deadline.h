@@ -59,9 +59,7 @@ class Deadline {
   /// What set the deadline, as the caller named it; empty if it did not.
   const char* label() const { return label_; }
   /// `what` and, when the deadline has a label, " (label)": "deadline passed (power_timeout)".
-  std::string Labelled(const std::string& what) const {
-    return *label_ == '\0' ? what : what + " (" + label_ + ")";
-  }
+  std::string Labelled(const std::string& what) const { return *label_ == '\0' ? what : what + " (" + label_ + ")"; }
   bool Expired() const { return Clock::now() >= at_; }
   /// Milliseconds left, at least 1 (a poll or wait timeout).
   std::uint32_t RemainingMs() const {

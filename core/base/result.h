@@ -27,21 +27,20 @@ enum class ErrorKind {
 /// An error: its kind, the raw errno or NVMe status, and one line for people.
 struct Error {
   ErrorKind kind = ErrorKind::kIo;
-  int code = 0;         ///< errno for kIo (and for kUnsupported when this node's kernel refused), the NVMe status for kNvmeStatus, else 0
+  int code = 0;         ///< errno for kIo (and for kUnsupported when this node's kernel refused), the NVMe status for
+                        ///< kNvmeStatus, else 0
   std::string message;  ///< one line naming the device and key involved
 };
 
 /// Builds an Error; the usual way to fail: `return Fail(ErrorKind::kIo, "...")`.
-inline Error Fail(ErrorKind kind, std::string message, int code = 0) {
-  return Error{kind, code, std::move(message)};
-}
+inline Error Fail(ErrorKind kind, std::string message, int code = 0) { return Error{kind, code, std::move(message)}; }
 
 /// A value of type T or an Error. Like std::expected<T, Error>.
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::move(value)) {}       // NOLINT: implicit by design
-  Result(Error error) : state_(std::move(error)) {}   // NOLINT: implicit by design
+  Result(T value) : state_(std::move(value)) {}      // NOLINT: implicit by design
+  Result(Error error) : state_(std::move(error)) {}  // NOLINT: implicit by design
 
   bool has_value() const { return state_.index() == 0; }
   explicit operator bool() const { return has_value(); }

@@ -23,8 +23,8 @@ Error BlockStatusError(int status, const std::string& what) {
     return Fail(ErrorKind::kReservationConflict, what + ": reservation conflict", status);
   }
   char text[64];
-  const bool path = status == kPrStatusPathFailed || status == kPrStatusPathFastFailed ||
-                    status == kPrStatusRetryPathFailure;
+  const bool path =
+      status == kPrStatusPathFailed || status == kPrStatusPathFastFailed || status == kPrStatusRetryPathFailure;
   const char* meaning = status == kPrStatusIoError ? "I/O error" : path ? "path failure" : "device error";
   std::snprintf(text, sizeof text, ": %s (pr status 0x%x)", meaning, status);
   return Fail(ErrorKind::kNvmeStatus, what + text, status);
@@ -35,9 +35,8 @@ Error BlockStatusError(int status, const std::string& what) {
 // ("Inappropriate ioctl for device") tells an administrator nothing.
 Error ReadError(Error error) {
   if (error.kind == ErrorKind::kUnsupported && error.code == ENOTTY) {
-    error.message +=
-        " (this kernel cannot read reservations through the block layer: that needs Linux 6.19;"
-        " use device_backend=passthrough or auto on NVMe namespaces)";
+    error.message += " (this kernel cannot read reservations through the block layer: that needs Linux 6.19;"
+                     " use device_backend=passthrough or auto on NVMe namespaces)";
   }
   return error;
 }
@@ -47,8 +46,7 @@ Error ReadError(Error error) {
 BlockPrDevice::BlockPrDevice(std::string name, FileDescriptor fd, IoctlFunction ioctl)
     : name_(std::move(name)), fd_(std::move(fd)), ioctl_(std::move(ioctl)) {}
 
-Result<void> BlockPrDevice::Call(unsigned long request, void* arg, Deadline deadline,
-                                 const char* what) {
+Result<void> BlockPrDevice::Call(unsigned long request, void* arg, Deadline deadline, const char* what) {
   // The block layer sends the command with the driver's own timeout.
   auto sent = IoctlOnce(ioctl_, fd_.get(), request, arg, deadline, name_, what);
   if (!sent) {
@@ -129,8 +127,8 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
     if (read.num_keys <= keys.size()) break;  // num_keys is the total: grow and retry
     if (read.num_keys > PR_KEYS_MAX) {
       return Fail(ErrorKind::kNvmeStatus, name_ + ": read keys: the device reports " + std::to_string(read.num_keys) +
-                                              " keys, more than the kernel can return (" +
-                                              std::to_string(PR_KEYS_MAX) + ")");
+                                              " keys, more than the kernel can return (" + std::to_string(PR_KEYS_MAX) +
+                                              ")");
     }
     keys.resize(read.num_keys);
   }
@@ -140,8 +138,7 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
   }
   const std::optional<ReservationType> type = TypeFromNumber(reservation.type);
   if (!type) {
-    return Fail(ErrorKind::kNvmeStatus,
-                name_ + ": unknown reservation type " + std::to_string(reservation.type));
+    return Fail(ErrorKind::kNvmeStatus, name_ + ": unknown reservation type " + std::to_string(reservation.type));
   }
   ReservationStatus status;
   status.generation = reservation.generation;
@@ -152,8 +149,8 @@ Result<ReservationStatus> BlockPrDevice::Report(Deadline deadline) {
     if (!seen.insert(keys[i]).second) continue;
     Registrant r;
     r.key = keys[i];
-    r.holds_reservation = status.type != ReservationType::kNone &&
-                          (IsAllRegistrants(status.type) || keys[i] == reservation.key);
+    r.holds_reservation =
+        status.type != ReservationType::kNone && (IsAllRegistrants(status.type) || keys[i] == reservation.key);
     status.registrants.push_back(r);
   }
   return status;

@@ -29,9 +29,7 @@ namespace fs = std::filesystem;
 
 enum class BlockKind { kNvmeNamespace, kMultipathOverNvme };
 
-bool StartsWith(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
+bool StartsWith(std::string_view text, std::string_view prefix) { return text.substr(0, prefix.size()) == prefix; }
 
 // What sysfs says the block device major:minor is. A partition, a device
 // that is neither NVMe nor device-mapper over NVMe, is refused here.
@@ -58,8 +56,7 @@ Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
     for (const auto& slave : fs::directory_iterator(sys + "/slaves", ec)) {
       if (!StartsWith(slave.path().filename().string(), "nvme")) {
         return Fail(ErrorKind::kUnsupported,
-                    name + ": device-mapper device over a non-NVMe device (" +
-                        slave.path().filename().string() + ")");
+                    name + ": device-mapper device over a non-NVMe device (" + slave.path().filename().string() + ")");
       }
       any = true;
     }
@@ -69,8 +66,9 @@ Result<BlockKind> ClassifyBlockDevice(const std::string& name, dev_t dev) {
     // configuration: another node may well have paths.
     if (!ec) {
       return Fail(ErrorKind::kNotFound,
-                  name + ": device-mapper device (" + kernel_name + ") with no device under it on this node "
-                         "(a multipath device without paths?)",
+                  name + ": device-mapper device (" + kernel_name +
+                      ") with no device under it on this node "
+                      "(a multipath device without paths?)",
                   ENOTCONN);
     }
   }
@@ -92,10 +90,9 @@ Result<void> CheckDistinctDevices(const std::vector<std::string>& names) {
     if (!path || ::stat(path->c_str(), &st) != 0 || !S_ISBLK(st.st_mode)) continue;
     auto [it, added] = seen.emplace(st.st_rdev, &name);
     if (!added) {
-      return Fail(ErrorKind::kInvalidArgument,
-                  "devices " + *it->second + " and " + name + " are the same device (" +
-                      std::to_string(major(st.st_rdev)) + ":" + std::to_string(minor(st.st_rdev)) +
-                      "): list each namespace once");
+      return Fail(ErrorKind::kInvalidArgument, "devices " + *it->second + " and " + name + " are the same device (" +
+                                                   std::to_string(major(st.st_rdev)) + ":" +
+                                                   std::to_string(minor(st.st_rdev)) + "): list each namespace once");
     }
   }
   return {};
@@ -117,8 +114,9 @@ Result<std::string> ExpandDeviceName(const std::string& name) {
     return "/dev/disk/by-id/nvme-Alibaba_Cloud_Elastic_Block_Storage_" + std::string(id);
   }
   if (!name.empty() && name[0] == '/') return name;
-  return Fail(ErrorKind::kInvalidArgument,
-              "device '" + name + "': give an absolute path (/dev/nvme0n1, /dev/disk/by-id/...) or a cloud disk ID d-xxxx");
+  return Fail(
+      ErrorKind::kInvalidArgument,
+      "device '" + name + "': give an absolute path (/dev/nvme0n1, /dev/disk/by-id/...) or a cloud disk ID d-xxxx");
 }
 
 Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
@@ -145,8 +143,8 @@ Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
   FileDescriptor fd(::open(path->c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (!fd.valid()) {
     const int err = errno;
-    return Fail(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo,
-                name + ": cannot open: " + std::strerror(err), err);
+    return Fail(err == ENOENT ? ErrorKind::kNotFound : ErrorKind::kIo, name + ": cannot open: " + std::strerror(err),
+                err);
   }
   // The path could name something else by now (udev renames links): the
   // opened file must be the device that was looked at. Only root can change
@@ -160,8 +158,7 @@ Result<DevicePtr> OpenLinuxDevice(const std::string& name, Backend backend) {
     const int nsid = ::ioctl(fd.get(), NVME_IOCTL_ID);
     if (nsid > 0) return DevicePtr(std::make_shared<PassthroughDevice>(name, std::move(fd), nsid));
     if (backend == Backend::kPassthrough) {
-      return Fail(ErrorKind::kUnsupported,
-                  name + ": NVMe passthrough refused (" + std::strerror(errno) + ")", errno);
+      return Fail(ErrorKind::kUnsupported, name + ": NVMe passthrough refused (" + std::strerror(errno) + ")", errno);
     }
   } else if (backend == Backend::kPassthrough) {
     return Fail(ErrorKind::kUnsupported, name + ": passthrough needs an NVMe namespace, this is device-mapper");

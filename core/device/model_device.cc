@@ -37,8 +37,7 @@ bool ModelNamespace::RemoveKey(Key key, const std::string& keep_host) {
 // Types 1-4 end when the holder leaves, types 5/6 when the last registrant does.
 void ModelNamespace::DropReservationIfOrphaned() {
   if (type_ == ReservationType::kNone) return;
-  const bool orphaned = IsAllRegistrants(type_) ? registrations_.empty()
-                                                 : registrations_.count(holder_) == 0;
+  const bool orphaned = IsAllRegistrants(type_) ? registrations_.empty() : registrations_.count(holder_) == 0;
   if (orphaned) {
     type_ = ReservationType::kNone;
     holder_.clear();

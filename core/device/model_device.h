@@ -60,9 +60,9 @@ class ModelNamespace {
 
 /// Fault injection for one host's view.
 struct ModelFaults {
-  bool unreachable = false;                 ///< every command fails with EIO
-  std::chrono::milliseconds hang{0};        ///< every command first blocks this long
-  bool no_host_id = false;                  ///< HostId() says "unknown" (block backend, PCIe without one)
+  bool unreachable = false;           ///< every command fails with EIO
+  std::chrono::milliseconds hang{0};  ///< every command first blocks this long
+  bool no_host_id = false;            ///< HostId() says "unknown" (block backend, PCIe without one)
 };
 
 class ModelDevice : public Device {

@@ -32,8 +32,7 @@ NvmeCommand EncodeRegister(const RegisterArgs& args) {
   // CPTPL (bits 31:30) = 00b: leave the persist-through-power-loss state alone.
   // nvmet has no PTPL and some targets reject "PTPL on"; the block ioctl
   // always asks for it, one reason we prefer passthrough.
-  cmd.cdw10 = ActionDword(static_cast<std::uint8_t>(args.action), args.ignore_existing_key,
-                          ReservationType::kNone);
+  cmd.cdw10 = ActionDword(static_cast<std::uint8_t>(args.action), args.ignore_existing_key, ReservationType::kNone);
   cmd.data.assign(16, 0);
   PutLe64(cmd.data, 0, args.current_key);
   PutLe64(cmd.data, 8, args.new_key);
@@ -115,8 +114,7 @@ Result<ReservationStatus> DecodeReport(std::span<const std::uint8_t> data, bool 
   const std::uint8_t rtype = data[4];
   const std::optional<ReservationType> type = TypeFromNumber(rtype);
   if (!type) {
-    return Fail(ErrorKind::kNvmeStatus,
-                "reservation report names unknown reservation type " + std::to_string(rtype));
+    return Fail(ErrorKind::kNvmeStatus, "reservation report names unknown reservation type " + std::to_string(rtype));
   }
   status.type = *type;
   status.persist_through_power_loss = data[9] & 1;
@@ -152,12 +150,24 @@ std::uint8_t DecodeRescap(std::span<const std::uint8_t> identify_namespace) {
 std::string DescribeNvmeStatus(int status) {
   const char* what = "NVMe error";
   switch (status & kStatusMask) {
-    case kStatusReservationConflict: what = "reservation conflict"; break;
-    case kStatusInvalidOpcode: what = "command not supported (invalid opcode)"; break;
-    case kStatusInvalidField: what = "invalid field in command"; break;
-    case kStatusInvalidNamespace: what = "invalid namespace"; break;
-    case kStatusHostIdInconsistentFormat: what = "host identifier inconsistent format"; break;
-    case kStatusAbortedPreemptAbort: what = "command aborted by preempt-and-abort"; break;
+    case kStatusReservationConflict:
+      what = "reservation conflict";
+      break;
+    case kStatusInvalidOpcode:
+      what = "command not supported (invalid opcode)";
+      break;
+    case kStatusInvalidField:
+      what = "invalid field in command";
+      break;
+    case kStatusInvalidNamespace:
+      what = "invalid namespace";
+      break;
+    case kStatusHostIdInconsistentFormat:
+      what = "host identifier inconsistent format";
+      break;
+    case kStatusAbortedPreemptAbort:
+      what = "command aborted by preempt-and-abort";
+      break;
     default:
       if (((status >> 8) & 0x7) == 3) what = "path error (retry on another path)";
       break;
@@ -168,9 +178,8 @@ std::string DescribeNvmeStatus(int status) {
 }
 
 Error NvmeStatusError(int status, const std::string& what) {
-  const ErrorKind kind = (status & kStatusMask) == kStatusReservationConflict
-                             ? ErrorKind::kReservationConflict
-                             : ErrorKind::kNvmeStatus;
+  const ErrorKind kind =
+      (status & kStatusMask) == kStatusReservationConflict ? ErrorKind::kReservationConflict : ErrorKind::kNvmeStatus;
   return Fail(kind, what + ": " + DescribeNvmeStatus(status), status);
 }
 

@@ -19,8 +19,8 @@ namespace nvmepr {
 
 /// NVMe opcodes we send.
 enum class Opcode : std::uint8_t {
-  kIdentify = 0x06,            // admin
-  kGetFeatures = 0x0A,         // admin
+  kIdentify = 0x06,             // admin
+  kGetFeatures = 0x0A,          // admin
   kReservationRegister = 0x0D,  // I/O
   kReservationReport = 0x0E,    // I/O
   kReservationAcquire = 0x11,   // I/O

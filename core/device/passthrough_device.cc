@@ -9,8 +9,7 @@ namespace nvmepr {
 PassthroughDevice::PassthroughDevice(std::string name, FileDescriptor fd, std::uint32_t nsid, IoctlFunction ioctl)
     : name_(std::move(name)), fd_(std::move(fd)), nsid_(nsid), ioctl_(std::move(ioctl)) {}
 
-Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline deadline,
-                                       const char* what) {
+Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline deadline, const char* what) {
   nvme_passthru_cmd raw{};
   raw.opcode = static_cast<__u8>(cmd.opcode);
   raw.nsid = cmd.controller_scope ? 0 : nsid_;
@@ -22,7 +21,8 @@ Result<void> PassthroughDevice::Submit(NvmeCommand& cmd, bool admin, Deadline de
   // make the kernel abort the command and reset this node's controller. The
   // action ends at its deadline regardless (the caller abandons this thread).
   raw.timeout_ms = deadline.CommandTimeoutMs();
-  auto sent = IoctlOnce(ioctl_, fd_.get(), admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &raw, deadline, name_, what);
+  auto sent =
+      IoctlOnce(ioctl_, fd_.get(), admin ? NVME_IOCTL_ADMIN_CMD : NVME_IOCTL_IO_CMD, &raw, deadline, name_, what);
   if (!sent) return sent.error();
   const int ret = *sent;
   if (ret > 0) return NvmeStatusError(ret, name_ + ": " + what);
@@ -75,8 +75,8 @@ Result<ReservationStatus> PassthroughDevice::ReportLayout(bool extended, Deadlin
   for (;;) {
     NvmeCommand cmd = EncodeReport(bytes, extended);
     if (auto r = Submit(cmd, false, deadline, "reservation report"); !r) return r.error();
-    const std::uint32_t needed = ReportHeaderBytes(extended) +
-                                 ReportRegistrantCount(cmd.data) * ReportEntryBytes(extended);
+    const std::uint32_t needed =
+        ReportHeaderBytes(extended) + ReportRegistrantCount(cmd.data) * ReportEntryBytes(extended);
     if (needed <= bytes) return DecodeReport(cmd.data, extended);
     bytes = (needed + 3) & ~3u;
   }

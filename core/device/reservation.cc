@@ -59,8 +59,7 @@ bool RegistrantsMayWrite(ReservationType type) {
 }
 
 bool ReservationStatus::IsRegistered(Key key) const {
-  return std::any_of(registrants.begin(), registrants.end(),
-                     [key](const Registrant& r) { return r.key == key; });
+  return std::any_of(registrants.begin(), registrants.end(), [key](const Registrant& r) { return r.key == key; });
 }
 
 std::optional<Key> ReservationStatus::HolderKey() const {
@@ -73,9 +72,8 @@ std::optional<Key> ReservationStatus::HolderKey() const {
 bool ReservationStatus::Holds(Key key) const {
   if (type == ReservationType::kNone) return false;
   if (IsAllRegistrants(type)) return IsRegistered(key);
-  return std::any_of(registrants.begin(), registrants.end(), [key](const Registrant& r) {
-    return r.key == key && r.holds_reservation;
-  });
+  return std::any_of(registrants.begin(), registrants.end(),
+                     [key](const Registrant& r) { return r.key == key && r.holds_reservation; });
 }
 
 bool Capabilities::Supports(ReservationType type) const {

@@ -99,8 +99,8 @@ enum class ReleaseAction : std::uint8_t { kRelease = 0, kClear = 1 };
 /// Arguments of Reservation Register (opcode 0x0D).
 struct RegisterArgs {
   RegisterAction action = RegisterAction::kRegister;
-  Key current_key = 0;  ///< CRKEY: ours, for unregister and replace
-  Key new_key = 0;      ///< NRKEY: for register and replace
+  Key current_key = 0;               ///< CRKEY: ours, for unregister and replace
+  Key new_key = 0;                   ///< NRKEY: for register and replace
   bool ignore_existing_key = false;  ///< IEKEY: replace whatever key this host has
 };
 
@@ -142,8 +142,8 @@ struct ReservationStatus {
 
 /// What the namespace supports, from Identify Controller ONCS and Identify Namespace RESCAP.
 struct Capabilities {
-  bool reservations = false;       ///< ONCS bit 5
-  std::uint8_t rescap = 0;         ///< RESCAP byte: bit 0 PTPL, bits 1-6 types, bit 7 IEKEY restricted
+  bool reservations = false;  ///< ONCS bit 5
+  std::uint8_t rescap = 0;    ///< RESCAP byte: bit 0 PTPL, bits 1-6 types, bit 7 IEKEY restricted
   bool Supports(ReservationType type) const;
 };
 

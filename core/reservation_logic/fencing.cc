@@ -75,13 +75,12 @@ Result<void> UnfenceOne(Device& device, const OwnKeys& keys, ReservationType req
     status = device.Report(deadline);
     if (!status) return status.error();
   } else if (requested != ReservationType::kNone && status->type != requested) {
-    spdlog::warn("{}: keeping the existing {} reservation (reservation_type asks for {})",
-                 device.name(), TypeName(status->type), TypeName(requested));
+    spdlog::warn("{}: keeping the existing {} reservation (reservation_type asks for {})", device.name(),
+                 TypeName(status->type), TypeName(requested));
   }
   if (CopiesOf(*status, own) != 1) {
-    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) +
-                                              " is registered " + std::to_string(CopiesOf(*status, own)) +
-                                              " times after registering it");
+    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(own) + " is registered " +
+                                              std::to_string(CopiesOf(*status, own)) + " times after registering it");
   }
   if (status->type == ReservationType::kNone) {
     return Fail(ErrorKind::kVerifyFailed, device.name() + ": no reservation after acquiring one");
@@ -97,8 +96,7 @@ Result<void> UnfenceOne(Device& device, const OwnKeys& keys, ReservationType req
 // own key, under which a preempt removes the victim whoever sends it.
 // Under types 1 and 2 that detour would let the registered victim write, so
 // we fail loudly instead.
-Result<void> WorkAroundHolderPreempt(Device& device, ReservationType type, Key own, Key victim,
-                                     Deadline deadline) {
+Result<void> WorkAroundHolderPreempt(Device& device, ReservationType type, Key own, Key victim, Deadline deadline) {
   const TypeInfo* row = FindType(type);
   const ReservationType widened = row ? row->all_registrants_twin : ReservationType::kNone;
   if (widened == ReservationType::kNone) {
@@ -115,8 +113,8 @@ Result<void> WorkAroundHolderPreempt(Device& device, ReservationType type, Key o
   return device.Acquire({AcquireAction::kPreemptAndAbort, widened, own, victim}, deadline);
 }
 
-Result<void> FenceOne(Device& device, const ReservationStatus& before, Key own, Key victim,
-                      ReservationType requested, Deadline deadline) {
+Result<void> FenceOne(Device& device, const ReservationStatus& before, Key own, Key victim, ReservationType requested,
+                      Deadline deadline) {
   if (before.IsRegistered(victim)) {
     ReservationType type = before.type;
     if (type == ReservationType::kNone) {
@@ -125,8 +123,8 @@ Result<void> FenceOne(Device& device, const ReservationStatus& before, Key own, 
       type = *chosen;
     }
     auto preempted = device.Acquire({AcquireAction::kPreemptAndAbort, type, own, victim}, deadline);
-    spdlog::debug("{}: preempt-and-abort {} with {} ({}): {}", device.name(), FormatKey(victim),
-                  FormatKey(own), TypeName(type), preempted ? "ok" : preempted.error().message);
+    spdlog::debug("{}: preempt-and-abort {} with {} ({}): {}", device.name(), FormatKey(victim), FormatKey(own),
+                  TypeName(type), preempted ? "ok" : preempted.error().message);
     if (!preempted && preempted.error().kind != ErrorKind::kReservationConflict) return preempted;
     // A conflict: most likely another node removed our key a moment ago. The
     // read-back below tells which.
@@ -148,14 +146,13 @@ Result<void> FenceOne(Device& device, const ReservationStatus& before, Key own, 
 
   if (!after->IsRegistered(own)) return LostOwnKey(device, own);
   if (after->IsRegistered(victim)) {
-    return Fail(ErrorKind::kVerifyFailed, device.name() + ": key " + FormatKey(victim) +
-                                              " is still registered after preempt-and-abort");
+    return Fail(ErrorKind::kVerifyFailed,
+                device.name() + ": key " + FormatKey(victim) + " is still registered after preempt-and-abort");
   }
   if (after->type == ReservationType::kNone) {
     return Fail(ErrorKind::kVerifyFailed, device.name() + ": no reservation protects the device");
   }
-  spdlog::debug("{}: key {} removed; {} reservation in place", device.name(), FormatKey(victim),
-               TypeName(after->type));
+  spdlog::debug("{}: key {} removed; {} reservation in place", device.name(), FormatKey(victim), TypeName(after->type));
   return {};
 }
 
@@ -177,7 +174,8 @@ Result<ReservationType> ChooseType(Device& device, ReservationType requested, De
   for (const auto& row : kTypes) {
     if (row.auto_rank > 0) ranked.push_back(&row);
   }
-  std::sort(ranked.begin(), ranked.end(), [](const TypeInfo* a, const TypeInfo* b) { return a->auto_rank < b->auto_rank; });
+  std::sort(ranked.begin(), ranked.end(),
+            [](const TypeInfo* a, const TypeInfo* b) { return a->auto_rank < b->auto_rank; });
   std::string tried;
   for (const TypeInfo* row : ranked) {
     if (caps->Supports(row->type)) return row->type;
@@ -203,7 +201,8 @@ Result<void> CheckNoOneOwnerReservation(const DeviceList& devices, ReservationTy
                 device.name() + ": holds a " + std::string(TypeName(type)) +
                     " reservation (one owner, e.g. nvme_persist's): fencing needs a reservation every registered "
                     "node may write under; do not use fence_nvme_pr and nvme_persist on the same devices "
-                    "(or set reservation_type=" + std::string(TypeName(type)) + " if this is intended)");
+                    "(or set reservation_type=" +
+                    std::string(TypeName(type)) + " if this is intended)");
   });
   return CombineRefusals(checks, "unfence refused");
 }
@@ -219,9 +218,11 @@ Result<void> Unfence(const DeviceList& devices, Key own, ReservationType type, D
   // so does a one-owner reservation fence_nvme_pr was not asked to keep.
   if (auto checked = CheckNoOneOwnerReservation(devices, type, deadline); !checked) return checked;
   if (auto checked = CheckRegistrableEverywhere(devices, keys, deadline); !checked) return checked;
-  return AllSucceeded(RunOnEach<void>(devices, deadline, [keys, type, deadline](Device& device, std::size_t) {
-    return UnfenceOne(device, keys, type, deadline);
-  }), "unfence");
+  return AllSucceeded(RunOnEach<void>(devices, deadline,
+                                      [keys, type, deadline](Device& device, std::size_t) {
+                                        return UnfenceOne(device, keys, type, deadline);
+                                      }),
+                      "unfence");
 }
 
 namespace {
@@ -236,8 +237,13 @@ namespace {
 // one sets all waiting workers going at once.
 struct FenceRun {
   FenceRun(const DeviceList& devices, Key own, Key victim, ReservationType type, Deadline deadline)
-      : devices(devices), own(own), victim(victim), type(type), deadline(deadline),
-        before(devices.size()), after(devices.size()) {}
+      : devices(devices),
+        own(own),
+        victim(victim),
+        type(type),
+        deadline(deadline),
+        before(devices.size()),
+        after(devices.size()) {}
 
   static constexpr int kGo = 1, kStop = 2;
 
@@ -359,8 +365,8 @@ Result<void> Outcome(FenceRun& run) {
 
 }  // namespace
 
-Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
-                   Deadline deadline, FenceSighting* seen) {
+Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type, Deadline deadline,
+                   FenceSighting* seen) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   if (victim == own) {
     return Fail(ErrorKind::kInvalidArgument, "refusing to fence key " + FormatKey(own) + ": it is this node's own key");
@@ -385,16 +391,17 @@ Result<KeyPresence> FindKey(const DeviceList& devices, Key key, Deadline deadlin
   return presence;
 }
 
-Result<std::vector<HostRegistration>> CheckSupport(const DeviceList& devices, ReservationType type,
-                                                   Deadline deadline) {
-  return AllValues(RunOnEach<HostRegistration>(
-      devices, deadline, [type, deadline](Device& device, std::size_t) -> Result<HostRegistration> {
-        auto chosen = ChooseType(device, type, deadline);
-        if (!chosen) return chosen.error();
-        auto view = ReadHostView(device, deadline);
-        if (!view) return view.error();
-        return HostRegistration{view->host_id, view->this_host_key};
-      }), "check");
+Result<std::vector<HostRegistration>> CheckSupport(const DeviceList& devices, ReservationType type, Deadline deadline) {
+  return AllValues(
+      RunOnEach<HostRegistration>(devices, deadline,
+                                  [type, deadline](Device& device, std::size_t) -> Result<HostRegistration> {
+                                    auto chosen = ChooseType(device, type, deadline);
+                                    if (!chosen) return chosen.error();
+                                    auto view = ReadHostView(device, deadline);
+                                    if (!view) return view.error();
+                                    return HostRegistration{view->host_id, view->this_host_key};
+                                  }),
+      "check");
 }
 
 }  // namespace nvmepr

@@ -47,8 +47,8 @@ struct FenceSighting {
 /// every device. `type` (kNone = auto) is used only where a reservation has to
 /// be created again. With `seen`, also says what the devices showed before
 /// (filled from the devices that answered, whether the fence succeeded or not).
-Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type,
-                   Deadline deadline, FenceSighting* seen = nullptr);
+Result<void> Fence(const DeviceList& devices, Key own, Key victim, ReservationType type, Deadline deadline,
+                   FenceSighting* seen = nullptr);
 
 /// On how many devices `key` is registered.
 struct KeyPresence {
@@ -63,14 +63,13 @@ Result<std::vector<ReservationStatus>> ReadAll(const DeviceList& devices, Deadli
 
 /// This host's registration on one device, as far as the controller tells.
 struct HostRegistration {
-  std::string host_id;       ///< "" when the controller does not tell it
-  std::optional<Key> key;    ///< the key this host's registration holds, if any is known
+  std::string host_id;     ///< "" when the controller does not tell it
+  std::optional<Key> key;  ///< the key this host's registration holds, if any is known
 };
 
 /// Checks every device answers and supports reservations (and `type`, unless
 /// kNone); on success, this host's registration on each device, in order.
-Result<std::vector<HostRegistration>> CheckSupport(const DeviceList& devices, ReservationType type,
-                                                   Deadline deadline);
+Result<std::vector<HostRegistration>> CheckSupport(const DeviceList& devices, ReservationType type, Deadline deadline);
 
 /// The type auto picks, or `requested` if the device supports it.
 Result<ReservationType> ChooseType(Device& device, ReservationType requested, Deadline deadline);

@@ -24,9 +24,7 @@ constexpr Hash Fnv1a(std::string_view text, Hash offset_basis, Hash prime) {
 }
 
 /// FNV-1a, 32-bit.
-constexpr std::uint32_t Fnv1a32(std::string_view text) {
-  return Fnv1a<std::uint32_t>(text, 2166136261u, 16777619u);
-}
+constexpr std::uint32_t Fnv1a32(std::string_view text) { return Fnv1a<std::uint32_t>(text, 2166136261u, 16777619u); }
 
 /// FNV-1a, 64-bit.
 constexpr std::uint64_t Fnv1a64(std::string_view text) {

@@ -38,8 +38,9 @@ class Gate {
     // of std::chrono::steady_clock on Linux.
     const auto since_boot = deadline.at().time_since_epoch();
     const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_boot);
-    const timespec at{static_cast<time_t>(seconds.count()),
-                      static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_boot - seconds).count())};
+    const timespec at{
+        static_cast<time_t>(seconds.count()),
+        static_cast<long>(std::chrono::duration_cast<std::chrono::nanoseconds>(since_boot - seconds).count())};
     for (;;) {
       if (const int value = state_.load(std::memory_order_acquire); value != 0) return value;
       if (syscall(SYS_futex, Address(), FUTEX_WAIT_BITSET_PRIVATE, 0, &at, nullptr, FUTEX_BITSET_MATCH_ANY) != 0 &&

@@ -23,10 +23,14 @@ Result<Key> ParseKey(std::string_view text) {
   Key key = 0;
   for (char c : digits) {
     int value;
-    if (c >= '0' && c <= '9') value = c - '0';
-    else if (c >= 'a' && c <= 'f') value = c - 'a' + 10;
-    else if (c >= 'A' && c <= 'F') value = c - 'A' + 10;
-    else return bad("not a hex number");
+    if (c >= '0' && c <= '9')
+      value = c - '0';
+    else if (c >= 'a' && c <= 'f')
+      value = c - 'a' + 10;
+    else if (c >= 'A' && c <= 'F')
+      value = c - 'A' + 10;
+    else
+      return bad("not a hex number");
     key = (key << 4) | static_cast<Key>(value);
   }
   if (key == 0) return bad("key 0 means 'no key' and cannot identify a node");
@@ -40,7 +44,9 @@ Result<std::map<std::string, Key>> ParseKeyMap(std::string_view text) {
   auto bad = [](std::string why) { return Fail(ErrorKind::kInvalidArgument, std::move(why)); };
   std::size_t at = 0;
   while (at < text.size()) {
-    const auto is_separator = [](char c) { return c == ';' || c == ',' || std::isspace(static_cast<unsigned char>(c)); };
+    const auto is_separator = [](char c) {
+      return c == ';' || c == ',' || std::isspace(static_cast<unsigned char>(c));
+    };
     while (at < text.size() && is_separator(text[at])) ++at;
     std::size_t end = at;
     while (end < text.size() && !is_separator(text[end])) ++end;

@@ -115,8 +115,8 @@ Result<void> LeaveOne(Device& device, Key own, bool keep_registered, Deadline de
   if (!released) return released.error();
   if (!released->IsRegistered(own)) return {};
   if (keep_registered) {
-    spdlog::info("{}: key {} stays registered: fence_nvme_pr unfenced this node on this device with it",
-                 device.name(), FormatKey(own));
+    spdlog::info("{}: key {} stays registered: fence_nvme_pr unfenced this node on this device with it", device.name(),
+                 FormatKey(own));
     return {};
   }
   if (released->type != ReservationType::kNone && !IsOneOwner(released->type)) {
@@ -146,8 +146,8 @@ Result<void> LeaveOne(Device& device, Key own, bool keep_registered, Deadline de
 // (core/reservation_logic/outcome.h). When `registers`, the registration rules are checked on
 // every device first, so that a refusal changes nothing anywhere.
 template <typename Work>
-Result<std::size_t> OnEach(const DeviceList& devices, const OwnershipRequest& request, const char* what,
-                           bool registers, Deadline deadline, Work one) {
+Result<std::size_t> OnEach(const DeviceList& devices, const OwnershipRequest& request, const char* what, bool registers,
+                           Deadline deadline, Work one) {
   if (devices.empty()) return Fail(ErrorKind::kInvalidArgument, "no devices given");
   if (registers) {
     if (auto r = CheckNoForeignReservation(devices, deadline); !r) return r.error();

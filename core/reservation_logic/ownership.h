@@ -44,8 +44,8 @@ struct Standing {
   bool registered = false;  ///< our key is registered
   bool holds = false;       ///< our key holds a one-owner reservation
   ReservationType type = ReservationType::kNone;
-  std::optional<Key> holder;  ///< the holder's key, whoever it is
-  std::string host_id;        ///< this host's ID, "" when the controller does not tell it
+  std::optional<Key> holder;         ///< the holder's key, whoever it is
+  std::string host_id;               ///< this host's ID, "" when the controller does not tell it
   std::optional<Key> this_host_key;  ///< the key of this host's registration, when known
 };
 

@@ -56,8 +56,11 @@ Error ForeignRegistration(const Device& device, const ReservationStatus& status,
   const std::string stale = in_the_way ? FormatKey(*in_the_way) : std::string("KEY");
   return Fail(ErrorKind::kInvalidArgument,
               device.name() + ": this host's registration holds " + key_text + ", not this node's key " +
-                  FormatKey(own) + " nor one this node registered since boot; refusing to take it over, nothing "
-                  "changed. Likely cause: " + Cause(host_id) + ". Fix: give every node its own identity "
+                  FormatKey(own) +
+                  " nor one this node registered since boot; refusing to take it over, nothing "
+                  "changed. Likely cause: " +
+                  Cause(host_id) +
+                  ". Fix: give every node its own identity "
                   "(uuidgen > /etc/nvme/hostid; nvme gen-hostnqn > /etc/nvme/hostnqn; reconnect), or, if " +
                   stale + " is a stale key of this very node, unregister it (nvme resv-register " + device.name() +
                   " --rrega=1 --crkey=" + stale + ")");

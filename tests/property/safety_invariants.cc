@@ -6,9 +6,7 @@
 namespace nvmepr::property {
 namespace {
 
-int NodeOf(const std::string& host) {
-  return host.rfind("node", 0) == 0 ? std::atoi(host.c_str() + 4) : 0;
-}
+int NodeOf(const std::string& host) { return host.rfind("node", 0) == 0 ? std::atoi(host.c_str() + 4) : 0; }
 
 // A key that belongs to another node than `node`: its derived or map key.
 std::optional<int> OwnerOfOtherNodesKey(Key key, int node, int nodes) {
@@ -52,8 +50,8 @@ std::vector<std::string> SafetyLedger::Violations(const Step& step, const Snapsh
         continue;
       }
       const int owner = NodeOf(host);
-      const bool fence_registration = owner >= 1 && owner <= cluster.nodes() &&
-                                      nodes_[owner - 1].fence_registered.count(ns) > 0;
+      const bool fence_registration =
+          owner >= 1 && owner <= cluster.nodes() && nodes_[owner - 1].fence_registered.count(ns) > 0;
       bool allowed = false;
       if (step.kind == StepKind::kAdmin && step.admin_namespace == ns) allowed = true;
       if (step.kind == StepKind::kFenceOff && step.victim && *step.victim == key) allowed = true;
@@ -67,9 +65,9 @@ std::vector<std::string> SafetyLedger::Violations(const Step& step, const Snapsh
         allowed = true;
       }
       if (!allowed) {
-        found.push_back("I1: " + host + "'s registration (key " + SimCluster::KeyText(key) + (fence_registration ? ", made by fence_nvme_pr on" : "") +
-                        ") on " + NsName(cluster, ns) + " was removed by node" + std::to_string(step.actor) + "'s " +
-                        step.action);
+        found.push_back("I1: " + host + "'s registration (key " + SimCluster::KeyText(key) +
+                        (fence_registration ? ", made by fence_nvme_pr on" : "") + ") on " + NsName(cluster, ns) +
+                        " was removed by node" + std::to_string(step.actor) + "'s " + step.action);
       }
     }
     // I2: no agent step gives a node's registration another node's key.
@@ -115,8 +113,8 @@ std::vector<std::string> SafetyLedger::Violations(const Step& step, const Snapsh
     for (int ns : step.namespaces) {
       const NamespaceSnapshot& s = after[ns];
       const bool gone = s.registrations.count(me) == 0;
-      const bool others = std::any_of(s.registrations.begin(), s.registrations.end(),
-                                      [&](const auto& r) { return r.first != me; });
+      const bool others =
+          std::any_of(s.registrations.begin(), s.registrations.end(), [&](const auto& r) { return r.first != me; });
       if (gone && s.type != ReservationType::kNone && others &&
           (ghost.targeted_since_on || ghost.admin_since_on.count(ns) > 0)) {
         evidence = true;
@@ -131,9 +129,8 @@ std::vector<std::string> SafetyLedger::Violations(const Step& step, const Snapsh
   // I5: a node not registered everywhere changes nothing with off.
   if (step.kind == StepKind::kFenceOff) {
     const std::string me = SimCluster::Host(step.actor);
-    const bool everywhere = std::all_of(step.namespaces.begin(), step.namespaces.end(), [&](int ns) {
-      return before[ns].registrations.count(me) > 0;
-    });
+    const bool everywhere = std::all_of(step.namespaces.begin(), step.namespaces.end(),
+                                        [&](int ns) { return before[ns].registrations.count(me) > 0; });
     if (!everywhere && before != after) {
       found.push_back("I5: node" + std::to_string(step.actor) +
                       " is not registered on every device of its off, yet the off changed the reservations");

@@ -52,30 +52,30 @@
 namespace nvmepr::property {
 
 enum class StepKind {
-  kFenceOn,     ///< fence_nvme_pr on
-  kFenceOff,    ///< fence_nvme_pr off
-  kFenceRead,   ///< status, list, list-status, monitor, validate-all
-  kPersist,     ///< an nvme_persist action
-  kCheck,       ///< fence_nvme_pr_check
-  kAdmin,       ///< the administrator's act on a namespace or a file
+  kFenceOn,    ///< fence_nvme_pr on
+  kFenceOff,   ///< fence_nvme_pr off
+  kFenceRead,  ///< status, list, list-status, monitor, validate-all
+  kPersist,    ///< an nvme_persist action
+  kCheck,      ///< fence_nvme_pr_check
+  kAdmin,      ///< the administrator's act on a namespace or a file
 };
 
 /// What one step did, as the invariants need it.
 struct Step {
   StepKind kind = StepKind::kFenceRead;
-  int actor = 0;                 ///< the node it ran on
-  std::string action;            ///< the agent's action
-  std::string words;             ///< the step in words, for the shrunk sequence
-  std::vector<int> namespaces;   ///< where the actor's device list led at the time
-  std::optional<Key> victim;     ///< off: the key it was asked to remove, when known
+  int actor = 0;                   ///< the node it ran on
+  std::string action;              ///< the agent's action
+  std::string words;               ///< the step in words, for the shrunk sequence
+  std::vector<int> namespaces;     ///< where the actor's device list led at the time
+  std::optional<Key> victim;       ///< off: the key it was asked to remove, when known
   std::optional<int> victim_node;  ///< off: the node whose key that is, when known
   bool victim_by_map = false;      ///< off: the key came from pcmk_host_map (plug), not Corosync
-  int exit = 0;                  ///< exit status (fence) or OCF code (persist)
+  int exit = 0;                    ///< exit status (fence) or OCF code (persist)
   SelfCheckOutcome check = SelfCheckOutcome::kUnknown;
   std::chrono::milliseconds took{0};
   std::chrono::milliseconds limit{0};  ///< 0: not timed
-  int admin_namespace = -1;      ///< kAdmin: the namespace it touched (-1: none)
-  bool persist_state_before = false;  ///< nvme_persist remembered running on the actor
+  int admin_namespace = -1;            ///< kAdmin: the namespace it touched (-1: none)
+  bool persist_state_before = false;   ///< nvme_persist remembered running on the actor
 };
 
 /// The ghost state the invariants need beyond the namespaces: which

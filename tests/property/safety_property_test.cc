@@ -41,46 +41,54 @@ rc::Gen<SimStep> GenStep(int nodes, int disks) {
     });
   };
   return rc::gen::weightedOneOf<SimStep>({
-      {8, make(SimStep::kFenceOn, [=](SimStep& s) {
-         s.actor = *node;
-         s.form = *rc::gen::weightedElement<int>({{6, 0}, {3, 1}, {1, 2}, {1, 3}});
-         s.target = *node;
-       })},
-      {5, make(SimStep::kFenceOff, [=](SimStep& s) {
-         s.actor = *node;
-         s.target = *node;
-         s.form = *inRange(0, 3);
-         s.slow = *rc::gen::weightedElement<bool>({{12, false}, {1, true}});
-         s.ns = *fence_ns;
-       })},
-      {2, make(SimStep::kFenceRead, [=](SimStep& s) {
-         s.actor = *node;
-         s.target = *node;
-         s.action = *rc::gen::element<std::string>("status", "list", "list-status", "monitor", "validate-all");
-       })},
-      {6, make(SimStep::kPersist, [=](SimStep& s) {
-         s.actor = *node;
-         s.action = *rc::gen::element<std::string>("start", "stop", "promote", "demote", "monitor", "validate-all");
-         s.config = *rc::gen::weightedElement<int>({{4, 0}, {3, 1}, {1, 2}, {1, 3}});
-         s.promotable = *rc::gen::arbitrary<bool>();
-       })},
+      {8, make(SimStep::kFenceOn,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.form = *rc::gen::weightedElement<int>({{6, 0}, {3, 1}, {1, 2}, {1, 3}});
+                 s.target = *node;
+               })},
+      {5, make(SimStep::kFenceOff,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.target = *node;
+                 s.form = *inRange(0, 3);
+                 s.slow = *rc::gen::weightedElement<bool>({{12, false}, {1, true}});
+                 s.ns = *fence_ns;
+               })},
+      {2, make(SimStep::kFenceRead,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.target = *node;
+                 s.action = *rc::gen::element<std::string>("status", "list", "list-status", "monitor", "validate-all");
+               })},
+      {6, make(SimStep::kPersist,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.action =
+                     *rc::gen::element<std::string>("start", "stop", "promote", "demote", "monitor", "validate-all");
+                 s.config = *rc::gen::weightedElement<int>({{4, 0}, {3, 1}, {1, 2}, {1, 3}});
+                 s.promotable = *rc::gen::arbitrary<bool>();
+               })},
       {4, make(SimStep::kCheck, [=](SimStep& s) { s.actor = *node; })},
       {1, make(SimStep::kClear, [=](SimStep& s) { s.ns = *any_ns; })},
       {1, make(SimStep::kRecreate, [=](SimStep& s) { s.ns = *any_ns; })},
-      {1, make(SimStep::kHandRegister, [=](SimStep& s) {
-         s.actor = *node;
-         s.ns = *any_ns;
-         s.key = *rc::gen::element<Key>(0xdead, SimCluster::DerivedKey(*node));
-       })},
-      {1, make(SimStep::kStaleState, [=](SimStep& s) {
-         s.actor = *node;
-         s.key = *rc::gen::element<Key>(0xbad, SimCluster::DerivedKey(*node));
-       })},
-      {1, make(SimStep::kRepoint, [=](SimStep& s) {
-         s.actor = *node;
-         s.dev = *fence_ns;
-         s.ns = *any_ns;
-       })},
+      {1, make(SimStep::kHandRegister,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.ns = *any_ns;
+                 s.key = *rc::gen::element<Key>(0xdead, SimCluster::DerivedKey(*node));
+               })},
+      {1, make(SimStep::kStaleState,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.key = *rc::gen::element<Key>(0xbad, SimCluster::DerivedKey(*node));
+               })},
+      {1, make(SimStep::kRepoint,
+               [=](SimStep& s) {
+                 s.actor = *node;
+                 s.dev = *fence_ns;
+                 s.ns = *any_ns;
+               })},
   });
 }
 

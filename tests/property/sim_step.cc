@@ -17,18 +17,25 @@ std::string K(Key key) { return SimCluster::KeyText(key); }
 
 std::string FenceOnLines(const SimStep& s) {
   switch (s.form) {
-    case 0: return "action=on\nnodename=" + N(s.actor);                                           // Pacemaker
-    case 1: return "action=on\nnodename=" + N(s.actor) + "\nplug=" + K(SimCluster::MapKey(s.actor));  // host map
-    case 2: return "action=on\nplug=" + K(SimCluster::DerivedKey(s.target));            // by hand, a key
-    default: return "action=on\nplug=" + N(s.target);                                           // by hand, a name
+    case 0:
+      return "action=on\nnodename=" + N(s.actor);  // Pacemaker
+    case 1:
+      return "action=on\nnodename=" + N(s.actor) + "\nplug=" + K(SimCluster::MapKey(s.actor));  // host map
+    case 2:
+      return "action=on\nplug=" + K(SimCluster::DerivedKey(s.target));  // by hand, a key
+    default:
+      return "action=on\nplug=" + N(s.target);  // by hand, a name
   }
 }
 
 std::string FenceOffLines(const SimStep& s) {
   switch (s.form) {
-    case 0: return "action=off\nnodename=" + N(s.target);
-    case 1: return "action=off\nnodename=" + N(s.target) + "\nplug=" + K(SimCluster::MapKey(s.target));
-    default: return "action=off\nplug=" + K(SimCluster::DerivedKey(s.target));
+    case 0:
+      return "action=off\nnodename=" + N(s.target);
+    case 1:
+      return "action=off\nnodename=" + N(s.target) + "\nplug=" + K(SimCluster::MapKey(s.target));
+    default:
+      return "action=off\nplug=" + K(SimCluster::DerivedKey(s.target));
   }
 }
 
@@ -37,10 +44,17 @@ EnvironmentMap PersistParams(const SimSystem& sys, const SimStep& s) {
   EnvironmentMap p;
   const SimCluster& c = sys.cluster;
   switch (s.config) {
-    case 0: p["OCF_RESKEY_devices"] = SimCluster::DataDevice(); break;                  // its own disk
-    case 1: p["OCF_RESKEY_devices"] = c.FenceDevices(); break;                          // the fence disks
-    case 2: p["OCF_RESKEY_devices"] = SimCluster::DataDevice(); p["OCF_RESKEY_key"] = "0x77"; break;  // one key for all
-    default: {                                                                          // a shifted key map
+    case 0:
+      p["OCF_RESKEY_devices"] = SimCluster::DataDevice();
+      break;  // its own disk
+    case 1:
+      p["OCF_RESKEY_devices"] = c.FenceDevices();
+      break;  // the fence disks
+    case 2:
+      p["OCF_RESKEY_devices"] = SimCluster::DataDevice();
+      p["OCF_RESKEY_key"] = "0x77";
+      break;    // one key for all
+    default: {  // a shifted key map
       std::string map;
       for (int n = 1; n <= c.nodes(); ++n) {
         map += (n > 1 ? ";" : "") + N(n) + ":" + K(SimCluster::DerivedKey(n % c.nodes() + 1));
@@ -58,10 +72,14 @@ EnvironmentMap PersistParams(const SimSystem& sys, const SimStep& s) {
 
 const char* PersistConfigWords(int config) {
   switch (config) {
-    case 0: return "devices=/dev/data";
-    case 1: return "devices=<the fence disks>";
-    case 2: return "devices=/dev/data key=0x77 (one key for every node)";
-    default: return "devices=/dev/data key=<a map giving each node the next node's key>";
+    case 0:
+      return "devices=/dev/data";
+    case 1:
+      return "devices=<the fence disks>";
+    case 2:
+      return "devices=/dev/data key=0x77 (one key for every node)";
+    default:
+      return "devices=/dev/data key=<a map giving each node the next node's key>";
   }
 }
 
@@ -81,15 +99,21 @@ std::string Describe(const SimStep& s) {
       return on + "fence_nvme_pr " + lines +
              (s.slow ? " (namespace " + std::to_string(s.ns) + " hangs past power_timeout)" : "");
     }
-    case SimStep::kFenceRead: return on + "fence_nvme_pr action=" + s.action + " nodename=" + N(s.target);
+    case SimStep::kFenceRead:
+      return on + "fence_nvme_pr action=" + s.action + " nodename=" + N(s.target);
     case SimStep::kPersist:
-      return on + "nvme_persist " + s.action + " " + PersistConfigWords(s.config) + (s.promotable ? " (promotable)" : "");
-    case SimStep::kCheck: return on + "fence_nvme_pr_check";
-    case SimStep::kClear: return "admin: nvme resv-release --rrela=1 (clear) on namespace " + std::to_string(s.ns);
-    case SimStep::kRecreate: return "admin: namespace " + std::to_string(s.ns) + " deleted and created again";
+      return on + "nvme_persist " + s.action + " " + PersistConfigWords(s.config) +
+             (s.promotable ? " (promotable)" : "");
+    case SimStep::kCheck:
+      return on + "fence_nvme_pr_check";
+    case SimStep::kClear:
+      return "admin: nvme resv-release --rrela=1 (clear) on namespace " + std::to_string(s.ns);
+    case SimStep::kRecreate:
+      return "admin: namespace " + std::to_string(s.ns) + " deleted and created again";
     case SimStep::kHandRegister:
       return on + "admin: nvme resv-register --nrkey=" + K(s.key) + " on namespace " + std::to_string(s.ns);
-    case SimStep::kStaleState: return on + "admin: fence state file rewritten with key " + K(s.key);
+    case SimStep::kStaleState:
+      return on + "admin: fence state file rewritten with key " + K(s.key);
     case SimStep::kRepoint:
       return on + "admin: /dev/disk" + std::to_string(s.dev) + " now leads to namespace " + std::to_string(s.ns);
   }

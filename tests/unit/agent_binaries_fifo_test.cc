@@ -103,20 +103,19 @@ TEST_F(AgentBinariesFifoTest, FenceNvmePrCheckRefusesARelativeStorePath) {
 
 TEST_F(AgentBinariesFifoTest, FenceNvmePrOffFailsAtOnce) {
   Fifo("state");
-  const Ran ran = RunBinary({FENCE_NVME_PR_BINARY},
-                            "action=off\nport=0x2\ndevices=/dev/null\npower_timeout=60\nstore_path=" +
-                                root_.string() + "\n",
-                            {}, kPrompt);
+  const Ran ran = RunBinary(
+      {FENCE_NVME_PR_BINARY},
+      "action=off\nport=0x2\ndevices=/dev/null\npower_timeout=60\nstore_path=" + root_.string() + "\n", {}, kPrompt);
   EXPECT_EQ(ran.status, 1) << "-1 = still waiting after " << ran.ms << " ms";
 }
 
 TEST_F(AgentBinariesFifoTest, FenceNvmePrValidateAllFailsAtOnce) {
   Fifo("state");
-  const Ran ran = RunBinary({FENCE_NVME_PR_BINARY},
-                            // key= made the old validate-all read the state (and wait on the FIFO).
-                            "action=validate-all\nnodename=node1\nkey=0x1\ndevices=/dev/null\nstore_path=" +
-                                root_.string() + "\n",
-                            {}, kPrompt);
+  const Ran ran =
+      RunBinary({FENCE_NVME_PR_BINARY},
+                // key= made the old validate-all read the state (and wait on the FIFO).
+                "action=validate-all\nnodename=node1\nkey=0x1\ndevices=/dev/null\nstore_path=" + root_.string() + "\n",
+                {}, kPrompt);
   EXPECT_EQ(ran.status, 1) << "-1 = still waiting after " << ran.ms << " ms";
 }
 

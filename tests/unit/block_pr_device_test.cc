@@ -24,10 +24,11 @@ struct FakeBlock {
   std::vector<unsigned long> requests;
 
   std::unique_ptr<BlockPrDevice> Device() {
-    return std::make_unique<BlockPrDevice>("/dev/dm-9", FileDescriptor(), [this](int, unsigned long request, void* arg) {
-      requests.push_back(request);
-      return answer(request, arg);
-    });
+    return std::make_unique<BlockPrDevice>("/dev/dm-9", FileDescriptor(),
+                                           [this](int, unsigned long request, void* arg) {
+                                             requests.push_back(request);
+                                             return answer(request, arg);
+                                           });
   }
 };
 
@@ -47,7 +48,7 @@ TEST(BlockPrDeviceTest, PreemptSendsOwnKeyAsOldKeyAndVictimAsNewKey) {
     ASSERT_TRUE(fake.Device()->Acquire({action, kWEAR, 0xA1, 0xB2}, Far()));
     ASSERT_EQ(fake.requests.size(), 1u);
     EXPECT_EQ(fake.requests[0], action == AcquireAction::kPreempt ? static_cast<unsigned long>(IOC_PR_PREEMPT)
-                                                                   : static_cast<unsigned long>(IOC_PR_PREEMPT_ABORT));
+                                                                  : static_cast<unsigned long>(IOC_PR_PREEMPT_ABORT));
     EXPECT_EQ(seen.old_key, 0xA1u) << "own key";
     EXPECT_EQ(seen.new_key, 0xB2u) << "victim";
     EXPECT_EQ(seen.type, 5u);
@@ -60,14 +61,13 @@ TEST(BlockPrDeviceTest, PrStatusMapping) {
     ErrorKind kind;
     const char* text;
   };
-  for (const Case& c : {Case{0x18, ErrorKind::kReservationConflict, "reservation conflict"},
-                        Case{0x83, ErrorKind::kReservationConflict, "reservation conflict"},    // raw NVMe, before 6.2
-                        Case{0x4083, ErrorKind::kReservationConflict, "reservation conflict"},  // with DNR
-                        Case{0x2, ErrorKind::kNvmeStatus, "I/O error"},
-                        Case{0x10000, ErrorKind::kNvmeStatus, "path failure"},
-                        Case{0x81, ErrorKind::kNvmeStatus, "device error"},
-                        Case{0xe0000, ErrorKind::kNvmeStatus, "path failure"},
-                        Case{0xf0000, ErrorKind::kNvmeStatus, "path failure"}}) {
+  for (const Case& c :
+       {Case{0x18, ErrorKind::kReservationConflict, "reservation conflict"},
+        Case{0x83, ErrorKind::kReservationConflict, "reservation conflict"},    // raw NVMe, before 6.2
+        Case{0x4083, ErrorKind::kReservationConflict, "reservation conflict"},  // with DNR
+        Case{0x2, ErrorKind::kNvmeStatus, "I/O error"}, Case{0x10000, ErrorKind::kNvmeStatus, "path failure"},
+        Case{0x81, ErrorKind::kNvmeStatus, "device error"}, Case{0xe0000, ErrorKind::kNvmeStatus, "path failure"},
+        Case{0xf0000, ErrorKind::kNvmeStatus, "path failure"}}) {
     FakeBlock fake;
     fake.answer = [&](unsigned long, void*) { return c.status; };
     auto r = fake.Device()->Register({RegisterAction::kRegister, 0, 1, false}, Far());
@@ -80,8 +80,11 @@ TEST(BlockPrDeviceTest, PrStatusMapping) {
 }
 
 TEST(BlockPrDeviceTest, ErrnoMapping) {
-  for (auto [err, kind] : {std::pair{ENOTTY, ErrorKind::kUnsupported}, {EOPNOTSUPP, ErrorKind::kUnsupported},
-                           {EIO, ErrorKind::kIo}, {EWOULDBLOCK, ErrorKind::kIo}, {EINTR, ErrorKind::kIo}}) {
+  for (auto [err, kind] : {std::pair{ENOTTY, ErrorKind::kUnsupported},
+                           {EOPNOTSUPP, ErrorKind::kUnsupported},
+                           {EIO, ErrorKind::kIo},
+                           {EWOULDBLOCK, ErrorKind::kIo},
+                           {EINTR, ErrorKind::kIo}}) {
     FakeBlock fake;
     fake.answer = [err = err](unsigned long, void*) {
       errno = err;

@@ -17,7 +17,10 @@ TEST(CleanTextTest, ControlCharactersAreEscaped) {
   EXPECT_EQ(CleanText("a\nerror: forged"), "a\\x0aerror: forged");
   EXPECT_EQ(CleanText("\x1b[2J\r\t\x7f"), "\\x1b[2J\\x0d\\x09\\x7f");
   EXPECT_EQ(CleanText(std::string_view("a\0b", 3)), "a\\x00b");
-  EXPECT_EQ(CleanText("\xc2\x9b" "31m"), "\\xc2\\x9b31m") << "C1 control CSI, UTF-8 encoded";
+  EXPECT_EQ(CleanText("\xc2\x9b"
+                      "31m"),
+            "\\xc2\\x9b31m")
+      << "C1 control CSI, UTF-8 encoded";
 }
 
 TEST(CleanTextTest, InvalidUtf8IsEscaped) {
@@ -33,8 +36,8 @@ TEST(CleanTextTest, FormatCharactersAndLineSeparatorsAreEscaped) {
   EXPECT_EQ(CleanText("node1\u202Edecnef\u202C"), "node1\\xe2\\x80\\xaedecnef\\xe2\\x80\\xac") << "RLO, PDF";
   EXPECT_EQ(CleanText("a\u2028error: forged"), "a\\xe2\\x80\\xa8error: forged") << "line separator";
   EXPECT_EQ(CleanText("a\u2029b"), "a\\xe2\\x80\\xa9b") << "paragraph separator";
-  for (const char* bidi : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068",
-                           "\u2069", "\u200E", "\u200F", "\u061C"}) {
+  for (const char* bidi : {"\u202A", "\u202B", "\u202C", "\u202D", "\u202E", "\u2066", "\u2067", "\u2068", "\u2069",
+                           "\u200E", "\u200F", "\u061C"}) {
     const std::string clean = CleanText(bidi);
     EXPECT_EQ(clean.size(), std::string(bidi).size() * 4) << "every byte escaped: " << clean;
     EXPECT_EQ(clean.substr(0, 2), "\\x") << clean;

@@ -12,19 +12,18 @@ namespace {
 
 // What `corosync-cmapctl totem.cluster_name nodelist. runtime.votequorum.this_node_id`
 // prints on a three-node cluster whose first entry has nodeid 7; this is node2.
-constexpr char kThreeNodes[] =
-    "nodelist.local_node_pos (u32) = 1\n"
-    "nodelist.node.0.name (str) = node1.example.com\n"
-    "nodelist.node.0.nodeid (u32) = 7\n"
-    "nodelist.node.0.ring0_addr (str) = 10.0.0.1\n"
-    "nodelist.node.1.name (str) = node2.example.com\n"
-    "nodelist.node.1.nodeid (u32) = 2\n"
-    "nodelist.node.1.ring0_addr (str) = 10.0.0.2\n"
-    "nodelist.node.2.name (str) = node3\n"
-    "nodelist.node.2.nodeid (u32) = 3\n"
-    "nodelist.node.2.ring0_addr (str) = 10.0.0.3\n"
-    "runtime.votequorum.this_node_id (u32) = 2\n"
-    "totem.cluster_name (str) = hacluster\n";
+constexpr char kThreeNodes[] = "nodelist.local_node_pos (u32) = 1\n"
+                               "nodelist.node.0.name (str) = node1.example.com\n"
+                               "nodelist.node.0.nodeid (u32) = 7\n"
+                               "nodelist.node.0.ring0_addr (str) = 10.0.0.1\n"
+                               "nodelist.node.1.name (str) = node2.example.com\n"
+                               "nodelist.node.1.nodeid (u32) = 2\n"
+                               "nodelist.node.1.ring0_addr (str) = 10.0.0.2\n"
+                               "nodelist.node.2.name (str) = node3\n"
+                               "nodelist.node.2.nodeid (u32) = 3\n"
+                               "nodelist.node.2.ring0_addr (str) = 10.0.0.3\n"
+                               "runtime.votequorum.this_node_id (u32) = 2\n"
+                               "totem.cluster_name (str) = hacluster\n";
 
 ClusterMap Parse(const std::string& text) {
   auto map = ParseCmapctl(text);

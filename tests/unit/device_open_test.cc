@@ -40,9 +40,8 @@ TEST(ExpandDeviceNameTest, AbsolutePathsAreUnchanged) {
 }
 
 TEST(ExpandDeviceNameTest, RefusesRelativeEmptyAndMalformedIds) {
-  for (const std::string bad : {"nvme0n1", "dev/nvme0n1", "./nvme0n1", "", " /dev/nvme0n1", "d-", "d-ABC",
-                                "d-abC", "D-abc", "d-abc_def", "d-abc/../../etc/passwd", "d- abc", "d-\xe9t\xe9",
-                                "d-abc\n"}) {
+  for (const std::string bad : {"nvme0n1", "dev/nvme0n1", "./nvme0n1", "", " /dev/nvme0n1", "d-", "d-ABC", "d-abC",
+                                "D-abc", "d-abc_def", "d-abc/../../etc/passwd", "d- abc", "d-\xe9t\xe9", "d-abc\n"}) {
     auto path = ExpandDeviceName(bad);
     ASSERT_FALSE(path) << "'" << bad << "'";
     EXPECT_EQ(path.error().kind, ErrorKind::kInvalidArgument);
@@ -254,7 +253,8 @@ TEST(DeferredDeviceTest, OpenErrorIsEveryCommandsErrorAndOpenNowReportsTheFirstI
   auto report = devices[1]->Report(Deadline::After(std::chrono::seconds(5)));
   ASSERT_FALSE(report);
   EXPECT_EQ(report.error().message, "/dev/b: cannot open: No such file or directory");
-  EXPECT_FALSE(devices[2]->Register({RegisterAction::kRegister, 0, 1, false}, Deadline::After(std::chrono::seconds(5))));
+  EXPECT_FALSE(
+      devices[2]->Register({RegisterAction::kRegister, 0, 1, false}, Deadline::After(std::chrono::seconds(5))));
   EXPECT_EQ(calls, 3);  // failures are remembered, not retried
 }
 

@@ -39,8 +39,8 @@ class FenceActionsTest : public ::testing::Test {
   // Runs `stdin_text` as node `host` would: its own devices, its own store.
   int Run(int host, const std::string& stdin_text, std::string* out = nullptr) {
     // Pacemaker's last value wins: the test's own lines can override these.
-    std::istringstream in("devices=/dev/disk0,/dev/disk1\nstore_path=" + dir_ + "/node" + std::to_string(host) +
-                          "\n" + stdin_text + "\n");
+    std::istringstream in("devices=/dev/disk0,/dev/disk1\nstore_path=" + dir_ + "/node" + std::to_string(host) + "\n" +
+                          stdin_text + "\n");
     return RunParsed(host, ParseStdin(in, FenceAgentSpec()), out);
   }
 
@@ -128,7 +128,8 @@ class CapturedWarnings {
 // A typo in pcmk_host_map "fences" a key nobody holds: off succeeds (there
 // is nothing to cut off), but it says which registered keys nobody knows.
 TEST_F(FenceActionsTest, OffOfAnUnregisteredKeyNamesTheUnknownKeysRegistered) {
-  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nport=" + HostMap(h)), 0);
+  for (int h = 1; h <= 2; ++h)
+    ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nport=" + HostMap(h)), 0);
   CapturedWarnings warnings;
   EXPECT_EQ(Run(1, "action=off\nnodename=node2\nport=0x22"), kExitSuccess);
   const std::string typo = warnings.Take();
@@ -159,8 +160,9 @@ TEST_F(FenceActionsTest, OnAndOffPrintTheirResultOnStdout) {
   std::string out;
   for (int h = 1; h <= 2; ++h) {
     ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nport=" + HostMap(h), &out), 0);
-    EXPECT_EQ(out.rfind("on: key 0x000000000000000" + std::to_string(h) + " registered and verified on 2 device(s) in ", 0),
-              0u)
+    EXPECT_EQ(
+        out.rfind("on: key 0x000000000000000" + std::to_string(h) + " registered and verified on 2 device(s) in ", 0),
+        0u)
         << out;
     EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;
   }
@@ -172,7 +174,8 @@ TEST_F(FenceActionsTest, OnAndOffPrintTheirResultOnStdout) {
 }
 
 TEST_F(FenceActionsTest, FencedNodeRefusesToFenceTheSurvivor) {
-  for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nplug=" + HostMap(h)), 0);
+  for (int h = 1; h <= 2; ++h)
+    ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h) + "\nplug=" + HostMap(h)), 0);
   ASSERT_EQ(Run(1, "action=off\nnodename=node2\nplug=0x2"), kExitSuccess);
   EXPECT_EQ(Run(2, "action=off\nnodename=node1\nplug=0x1"), kExitFailure);
   EXPECT_TRUE(disks_.CanWriteEverywhere(1));
@@ -222,7 +225,8 @@ TEST_F(FenceActionsTest, ListNamesEveryCorosyncNodeRegisteredOrNot) {
   std::string out;
   ASSERT_EQ(Run(1, "action=list", &out), 0) << "nobody unfenced yet";
   for (int h = 1; h <= 3; ++h) {
-    EXPECT_NE(out.find(FormatKey(*DeriveKey("test", h)) + ",node" + std::to_string(h) + "\n"), std::string::npos) << out;
+    EXPECT_NE(out.find(FormatKey(*DeriveKey("test", h)) + ",node" + std::to_string(h) + "\n"), std::string::npos)
+        << out;
   }
   for (int h = 1; h <= 2; ++h) ASSERT_EQ(Run(h, "action=on\nnodename=node" + std::to_string(h)), 0);
   ASSERT_EQ(Run(1, "action=off\nnodename=node2"), 0);
@@ -283,9 +287,7 @@ TEST_F(FenceActionsTest, MonitorAndValidateTouchEveryDevice) {
   EXPECT_EQ(Run(1, "action=validate-all"), kExitFailure);
 }
 
-TEST_F(FenceActionsTest, MissingDeviceFails) {
-  EXPECT_EQ(Run(1, "action=monitor\ndevices=/dev/nope"), kExitFailure);
-}
+TEST_F(FenceActionsTest, MissingDeviceFails) { EXPECT_EQ(Run(1, "action=monitor\ndevices=/dev/nope"), kExitFailure); }
 
 TEST_F(FenceActionsTest, OnWithAMissingDeviceRegistersNowhere) {
   EXPECT_EQ(Run(1, "action=on\nplug=0x1\ndevices=/dev/disk0,/dev/nope,/dev/disk1"), kExitFailure);
@@ -404,8 +406,7 @@ TEST_F(KeyMapTest, RegistrationStatusAndFenceAsFarRunsThem) {
   EXPECT_FALSE(disks_.CanWriteAnywhere(2));
   EXPECT_TRUE(disks_.CanWriteEverywhere(1));
   EXPECT_TRUE(disks_.CanWriteEverywhere(3));
-  EXPECT_EQ(RunCli(1, {"--action=status", "--key-map=" + std::string(kMap), "--plug=worker-2"}, &out),
-            kExitStatusOff);
+  EXPECT_EQ(RunCli(1, {"--action=status", "--key-map=" + std::string(kMap), "--plug=worker-2"}, &out), kExitStatusOff);
   EXPECT_EQ(out, "Status: OFF\n");
   EXPECT_EQ(RunCli(3, {"--action", "status", "--key-map", kMap, "--plug", "0xa2"}, &out), kExitStatusOff);
   EXPECT_EQ(out, "Status: OFF\n");

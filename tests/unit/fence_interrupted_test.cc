@@ -34,7 +34,9 @@ class DyingDevice final : public Device {
     if (!Alive()) return Dead();
     return inner_->Identify(d);
   }
-  Result<void> Register(const RegisterArgs& a, Deadline d) override { return Alive() ? inner_->Register(a, d) : Dead(); }
+  Result<void> Register(const RegisterArgs& a, Deadline d) override {
+    return Alive() ? inner_->Register(a, d) : Dead();
+  }
   Result<void> Acquire(const AcquireArgs& a, Deadline d) override { return Alive() ? inner_->Acquire(a, d) : Dead(); }
   Result<void> Release(const ReleaseArgs& a, Deadline d) override { return Alive() ? inner_->Release(a, d) : Dead(); }
   Result<ReservationStatus> Report(Deadline d) override {
@@ -63,8 +65,8 @@ struct Scenario {
 
 TEST(FenceInterruptedTest, ARerunCompletesAFenceKilledAfterAnyCommand) {
   for (const Scenario& setup : {Scenario{"WEAR", {}, ReservationType::kNone},
-                             Scenario{"WERO on nvmet (holder detour)", TargetDeviations::LinuxNvmet(),
-                                   ReservationType::kWriteExclusiveRegistrantsOnly}}) {
+                                Scenario{"WERO on nvmet (holder detour)", TargetDeviations::LinuxNvmet(),
+                                         ReservationType::kWriteExclusiveRegistrantsOnly}}) {
     // How many commands a whole fence sends.
     int whole = 0;
     {
@@ -113,7 +115,8 @@ TEST(ActionDeadlineTest, TheProcessExitsAtTheDeadlineAbandoningABlockedWorker) {
   }
   int status = 0;
   pid_t done = 0;
-  while ((done = ::waitpid(child, &status, WNOHANG)) == 0 && std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
+  while ((done = ::waitpid(child, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() - start < std::chrono::seconds(20)) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
   if (done == 0) {

@@ -139,8 +139,8 @@ TEST(ToFenceOptionsTest, BadBooleanIsAnErrorNotTrue) {
 TEST(ToFenceOptionsTest, UnknownActionIsAnError) { ExpectInvalid({{"action", "explode"}}, "explode"); }
 
 TEST(CanonicalActionTest, LowerCasesKnownActions) {
-  for (const char* action : {"on", "off", "reboot", "status", "list", "list-status", "monitor", "metadata",
-                             "manpage", "validate-all"}) {
+  for (const char* action :
+       {"on", "off", "reboot", "status", "list", "list-status", "monitor", "metadata", "manpage", "validate-all"}) {
     EXPECT_EQ(*CanonicalAction(action), action);
   }
   EXPECT_EQ(*CanonicalAction("OFF"), "off");

@@ -60,7 +60,7 @@ TEST(UnfenceTest, RefusesAKeyAnotherHostAlreadyUses) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("registered by another host"), std::string::npos) << r.error().message;
   EXPECT_EQ(disks.Namespace(0).Report().registrants.size(), 1u);  // the duplicate was undone
-  disks.View(2, 0).faults.no_host_id = true;  // then only the read-back shows the duplicate
+  disks.View(2, 0).faults.no_host_id = true;                      // then only the read-back shows the duplicate
   auto unknown = Unfence(disks.Devices(2), 0x1, kAuto, Far());
   ASSERT_FALSE(unknown);
   EXPECT_NE(unknown.error().message.find("registered by another host"), std::string::npos) << unknown.error().message;
@@ -255,8 +255,16 @@ TEST(FenceTest, SimultaneousMutualFencingHasExactlyOneWinner) {
     UnfenceAll(disks, 2);
     Result<void> one = Error{}, two = Error{};
     std::atomic<bool> go{false};
-    std::thread a([&] { while (!go) {} one = Fence(disks.Devices(1), 1, 2, kAuto, Far()); });
-    std::thread b([&] { while (!go) {} two = Fence(disks.Devices(2), 2, 1, kAuto, Far()); });
+    std::thread a([&] {
+      while (!go) {
+      }
+      one = Fence(disks.Devices(1), 1, 2, kAuto, Far());
+    });
+    std::thread b([&] {
+      while (!go) {
+      }
+      two = Fence(disks.Devices(2), 2, 1, kAuto, Far());
+    });
     go = true;
     a.join();
     b.join();

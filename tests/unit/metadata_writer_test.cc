@@ -108,8 +108,7 @@ TEST_F(MetadataTest, EveryStdinParameterAppearsOnceWithItsAttributes) {
                                                     {ParamType::kSecond, "second"},
                                                     {ParamType::kSelect, "select"}};
     EXPECT_EQ(Attr(content, "type"), types.at(spec.type)) << spec.name;
-    EXPECT_EQ(Attr(content, "default"),
-              spec.default_value.empty() ? std::nullopt : std::optional(spec.default_value))
+    EXPECT_EQ(Attr(content, "default"), spec.default_value.empty() ? std::nullopt : std::optional(spec.default_value))
         << spec.name;
     ASSERT_EQ(Children(p, "shortdesc").size(), 1u) << spec.name;
     EXPECT_EQ(Attr(Children(p, "shortdesc")[0], "lang"), "en");
@@ -179,8 +178,7 @@ TEST(MetadataWriterTest, EscapesMarkupInTheTable) {
   spec.longdesc = "</longdesc><evil/>";
   spec.params = {Param("x", 0, ParamType::kString, "<d>", "", "s&t")};
   const std::string xml = FenceAgentMetadata(spec);
-  Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "x.xml", nullptr, XML_PARSE_NONET),
-               xmlFreeDoc);
+  Document doc(xmlReadMemory(xml.data(), static_cast<int>(xml.size()), "x.xml", nullptr, XML_PARSE_NONET), xmlFreeDoc);
   ASSERT_NE(doc, nullptr) << xml;
   const xmlNode* root = xmlDocGetRootElement(doc.get());
   EXPECT_EQ(Attr(root, "name"), "a<b");
@@ -197,8 +195,8 @@ TEST(ManPageTest, NamesEveryParameterAndAction) {
     return out;
   };
   EXPECT_EQ(page.rfind(".TH fence_nvme_pr 8", 0), 0u);
-  for (const char* section : {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH PARAMETERS", ".SH ACTIONS",
-                              ".SH EXIT STATUS"}) {
+  for (const char* section :
+       {".SH NAME", ".SH SYNOPSIS", ".SH DESCRIPTION", ".SH PARAMETERS", ".SH ACTIONS", ".SH EXIT STATUS"}) {
     EXPECT_NE(page.find(section), std::string::npos) << section;
   }
   for (const ParamSpec& param : spec.params) {

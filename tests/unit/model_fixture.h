@@ -43,9 +43,7 @@ class SharedDisks {
   static Key KeyOf(int h) { return static_cast<Key>(h); }
 
   /// Host h's devices, as the agent on node h would open them.
-  DeviceList Devices(int h) const {
-    return DeviceList(views_[h - 1].begin(), views_[h - 1].end());
-  }
+  DeviceList Devices(int h) const { return DeviceList(views_[h - 1].begin(), views_[h - 1].end()); }
   ModelDevice& View(int h, int n) { return *views_[h - 1][n]; }
   ModelNamespace& Namespace(int n) { return *namespaces_[n]; }
   int namespaces() const { return static_cast<int>(namespaces_.size()); }

@@ -24,8 +24,8 @@ std::uint64_t GetLe64(const Bytes& in, std::size_t at) {
 }
 
 // A report header: generation, rtype, REGCTL (bytes 5-6), PTPLS (byte 9).
-Bytes ReportHeader(bool extended, std::uint32_t generation, std::uint8_t rtype, std::uint16_t regctl,
-                   bool ptpl, std::size_t entries) {
+Bytes ReportHeader(bool extended, std::uint32_t generation, std::uint8_t rtype, std::uint16_t regctl, bool ptpl,
+                   std::size_t entries) {
   Bytes data(ReportHeaderBytes(extended) + entries * ReportEntryBytes(extended), 0);
   PutLe(data, 0, generation, 4);
   data[4] = rtype;
@@ -34,8 +34,8 @@ Bytes ReportHeader(bool extended, std::uint32_t generation, std::uint8_t rtype, 
   return data;
 }
 
-void PutStandardEntry(Bytes& data, std::size_t index, std::uint16_t cntlid, bool holder,
-                      std::uint64_t host_id, std::uint64_t key) {
+void PutStandardEntry(Bytes& data, std::size_t index, std::uint16_t cntlid, bool holder, std::uint64_t host_id,
+                      std::uint64_t key) {
   const std::size_t at = 24 + index * 24;
   PutLe(data, at, cntlid, 2);
   data[at + 2] = holder ? 1 : 0;
@@ -72,16 +72,16 @@ TEST(EncodeRegisterTest, PutsActionIekeyAndKeysInPlace) {
 }
 
 TEST(EncodeRegisterTest, EncodesEachActionWithoutIekey) {
-  for (auto [action, bits] : {std::pair{RegisterAction::kRegister, 0u}, {RegisterAction::kUnregister, 1u},
-                              {RegisterAction::kReplace, 2u}}) {
+  for (auto [action, bits] :
+       {std::pair{RegisterAction::kRegister, 0u}, {RegisterAction::kUnregister, 1u}, {RegisterAction::kReplace, 2u}}) {
     const NvmeCommand cmd = EncodeRegister({action, 5, 6, false});
     EXPECT_EQ(cmd.cdw10, bits);
   }
 }
 
 TEST(EncodeAcquireTest, PutsActionTypeAndKeys) {
-  AcquireArgs args{AcquireAction::kPreemptAndAbort, ReservationType::kWriteExclusiveAllRegistrants,
-                   0xAAULL, 0xFFEEDDCCBBAA9988ULL};
+  AcquireArgs args{AcquireAction::kPreemptAndAbort, ReservationType::kWriteExclusiveAllRegistrants, 0xAAULL,
+                   0xFFEEDDCCBBAA9988ULL};
   const NvmeCommand cmd = EncodeAcquire(args);
   EXPECT_EQ(static_cast<int>(cmd.opcode), 0x11);
   EXPECT_EQ(cmd.cdw10 & 0x7u, 2u);
@@ -155,8 +155,8 @@ TEST(DecodeHostIdTest, SpellsItAsTheReportDoesAndZeroIsUnknown) {
   EXPECT_EQ(DecodeHostId(id), "a5a5a5a5000040008000000000000002");
   // The same bytes as a registrant of an extended report: the same text.
   std::vector<std::uint8_t> report(128, 0);
-  report[5] = 1;                                            // REGCTL
-  report[64 + 8] = 0x7;                                     // RKEY
+  report[5] = 1;                                              // REGCTL
+  report[64 + 8] = 0x7;                                       // RKEY
   std::copy(id.begin(), id.end(), report.begin() + 64 + 16);  // HOSTID
   auto status = DecodeReport(report, true);
   ASSERT_TRUE(status);

@@ -35,8 +35,8 @@ TEST(CombineOutcomesTest, SucceedsWhenEnoughDevicesDid) {
   auto two = CombineOutcomes(outcomes, 2, "acquire");
   ASSERT_TRUE(two);
   EXPECT_EQ(*two, 2u);
-  const std::vector<Result<void>> worse = {Fail(ErrorKind::kTimeout, "/dev/a: timeout"), Fail(ErrorKind::kIo, "/dev/b: EIO"),
-                                           Result<void>()};
+  const std::vector<Result<void>> worse = {Fail(ErrorKind::kTimeout, "/dev/a: timeout"),
+                                           Fail(ErrorKind::kIo, "/dev/b: EIO"), Result<void>()};
   auto failed = CombineOutcomes(worse, 2, "acquire");
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().message, "acquire failed on 2 of 3 devices (2 must succeed): /dev/a: timeout; /dev/b: EIO");

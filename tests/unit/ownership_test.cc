@@ -164,7 +164,8 @@ TEST(JoinDevicesTest, NeverTakesOverARegistrationThisHostHoldsWithAnotherNodesKe
   ASSERT_TRUE(TakeOwnership(disks.Devices(1), Owner(0x1), Far()));
   disks.ShareHostIdentity(2, 1);
   for (bool take : {false, true}) {
-    auto r = take ? TakeOwnership(disks.Devices(2), Owner(0x2), Far()) : JoinDevices(disks.Devices(2), Owner(0x2), Far());
+    auto r =
+        take ? TakeOwnership(disks.Devices(2), Owner(0x2), Far()) : JoinDevices(disks.Devices(2), Owner(0x2), Far());
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().kind, ErrorKind::kInvalidArgument);
     EXPECT_NE(r.error().message.find("key 0x0000000000000001"), std::string::npos) << r.error().message;

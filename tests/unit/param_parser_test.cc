@@ -58,16 +58,14 @@ TEST(ParseStdinTest, ReadsNameValueLinesSkippingBlanksAndComments) {
   auto parsed = Stdin("\n# a comment\n   \t\naction=off\r\n  # indented comment=x\nplug = node2  \n"
                       "\tdevices=\t/dev/nvme0n1 /dev/nvme1n1\n\n");
   ASSERT_TRUE(parsed) << parsed.error().message;
-  EXPECT_EQ(parsed->values,
-            (Values{{"action", "off"}, {"plug", "node2"}, {"devices", "/dev/nvme0n1 /dev/nvme1n1"}}));
+  EXPECT_EQ(parsed->values, (Values{{"action", "off"}, {"plug", "node2"}, {"devices", "/dev/nvme0n1 /dev/nvme1n1"}}));
   EXPECT_TRUE(parsed->warnings.empty());
 }
 
 TEST(ParseStdinTest, DashInNameMeansUnderscore) {
   auto parsed = Stdin("reservation-type=wear\nstore-path=/tmp/x\npower-timeout=5\n");
   ASSERT_TRUE(parsed);
-  EXPECT_EQ(parsed->values,
-            (Values{{"reservation_type", "wear"}, {"store_path", "/tmp/x"}, {"power_timeout", "5"}}));
+  EXPECT_EQ(parsed->values, (Values{{"reservation_type", "wear"}, {"store_path", "/tmp/x"}, {"power_timeout", "5"}}));
 }
 
 TEST(ParseStdinTest, StripsOneLayerOfMatchingQuotes) {
@@ -89,8 +87,8 @@ TEST(ParseStdinTest, LastValueWinsIncludingThroughAlias) {
 }
 
 TEST(ParseStdinTest, UnknownAndCliOnlyNamesAreWarningsNotFailures) {
-  auto parsed = Stdin("pcmk_host_map=a:1\nhelp=1\nversion=1\naction=off\nACTION=on\n" + std::string(5000, 'z') +
-                      "=1\n");
+  auto parsed =
+      Stdin("pcmk_host_map=a:1\nhelp=1\nversion=1\naction=off\nACTION=on\n" + std::string(5000, 'z') + "=1\n");
   ASSERT_TRUE(parsed) << parsed.error().message;
   EXPECT_EQ(parsed->values, (Values{{"action", "off"}}));
   ASSERT_EQ(parsed->warnings.size(), 5u);
@@ -173,20 +171,30 @@ TEST(ParseStdinTest, BinaryGarbageGivesErrorsOrWarningsNeverUnknownValues) {
 }
 
 TEST(ParseCommandLineTest, ReadsLongOptionsWithEqualsOrSeparateValue) {
-  auto parsed = Cli({"--action=off", "--plug", "node2", "--devices=/dev/nvme0n1,/dev/nvme1n1",
-                     "--reservation-type", "wear", "--power-timeout=5", "--store-path", "/tmp/s"});
+  auto parsed = Cli({"--action=off", "--plug", "node2", "--devices=/dev/nvme0n1,/dev/nvme1n1", "--reservation-type",
+                     "wear", "--power-timeout=5", "--store-path", "/tmp/s"});
   ASSERT_TRUE(parsed) << parsed.error().message;
-  EXPECT_EQ(parsed->values, (Values{{"action", "off"}, {"plug", "node2"}, {"devices", "/dev/nvme0n1,/dev/nvme1n1"},
-                                    {"reservation_type", "wear"}, {"power_timeout", "5"}, {"store_path", "/tmp/s"}}));
+  EXPECT_EQ(parsed->values, (Values{{"action", "off"},
+                                    {"plug", "node2"},
+                                    {"devices", "/dev/nvme0n1,/dev/nvme1n1"},
+                                    {"reservation_type", "wear"},
+                                    {"power_timeout", "5"},
+                                    {"store_path", "/tmp/s"}}));
 }
 
 TEST(ParseCommandLineTest, ReadsShortOptions) {
   auto parsed = Cli({"-o", "status", "-n", "node1", "-d", "/dev/nvme0n1", "-k", "0x1a", "-v", "-q", "-D",
                      "/tmp/debug.log", "-V", "-h"});
   ASSERT_TRUE(parsed) << parsed.error().message;
-  EXPECT_EQ(parsed->values, (Values{{"action", "status"}, {"plug", "node1"}, {"devices", "/dev/nvme0n1"},
-                                    {"key", "0x1a"}, {"verbose", "1"}, {"quiet", "1"},
-                                    {"debug_file", "/tmp/debug.log"}, {"version", "1"}, {"help", "1"}}));
+  EXPECT_EQ(parsed->values, (Values{{"action", "status"},
+                                    {"plug", "node1"},
+                                    {"devices", "/dev/nvme0n1"},
+                                    {"key", "0x1a"},
+                                    {"verbose", "1"},
+                                    {"quiet", "1"},
+                                    {"debug_file", "/tmp/debug.log"},
+                                    {"version", "1"},
+                                    {"help", "1"}}));
 }
 
 TEST(ParseCommandLineTest, BooleanSwitchesTakeAnOptionalValue) {
@@ -212,8 +220,8 @@ TEST(ParseCommandLineTest, EveryParameterInBothFormsAndWithUnderscores) {
   }
   auto parsed = Cli({"--action", "status", "--verbose", "yes", "--devices", "/dev/nvme0n1", "--quiet", "0"});
   ASSERT_TRUE(parsed) << parsed.error().message;
-  EXPECT_EQ(parsed->values, (Values{{"action", "status"}, {"verbose", "yes"}, {"devices", "/dev/nvme0n1"},
-                                    {"quiet", "0"}}));
+  EXPECT_EQ(parsed->values,
+            (Values{{"action", "status"}, {"verbose", "yes"}, {"devices", "/dev/nvme0n1"}, {"quiet", "0"}}));
   auto stray = Cli({"--verbose", "node2"});
   ASSERT_TRUE(stray) << stray.error().message;
   EXPECT_FALSE(ParseBoolean("verbose", stray->values.at("verbose"))) << "not a boolean: refused when typed";
@@ -241,8 +249,7 @@ TEST(ParseCommandLineTest, UnknownOptionOrMissingValueIsAnInvalidArgument) {
 }
 
 TEST(ParseCommandLineTest, StrayPositionalArgumentIsAnError) {
-  for (std::vector<std::string> args : {std::vector<std::string>{"-o", "off", "node2"},
-                                        std::vector<std::string>{"off"},
+  for (std::vector<std::string> args : {std::vector<std::string>{"-o", "off", "node2"}, std::vector<std::string>{"off"},
                                         std::vector<std::string>{"--plug=node2", "--", "node3"}}) {
     auto parsed = Cli(args);
     ASSERT_FALSE(parsed) << args.back();
@@ -254,8 +261,8 @@ TEST(ParamTableTest, EveryStdinParameterGivesTheSameMapFromBothRoutes) {
   for (const ParamSpec& param : FenceAgentSpec().params) {
     if (param.cli_only) continue;
     const std::string value = param.type == ParamType::kBoolean ? "1"
-                              : param.choices.empty()            ? "/some value"
-                                                                 : param.choices.back();
+                              : param.choices.empty()           ? "/some value"
+                                                                : param.choices.back();
     std::string cli_name = param.name;
     std::replace(cli_name.begin(), cli_name.end(), '_', '-');
     auto from_stdin = Stdin(param.name + "=" + value + "\n");
@@ -314,8 +321,8 @@ TEST(ParseSecondsAsMsTest, ConvertsIntegersAndDecimals) {
 }
 
 TEST(ParseSecondsAsMsTest, RefusesNegativeNonFiniteHugeAndGarbage) {
-  for (const char* bad : {"-1", "-0.5", "nan", "NaN", "inf", "-inf", "1e999", "86400.5", "99999999999999999999",
-                          "", " 1", "1 ", "1s", "0x10", "1,5", "+1", "five", "1.2.3"}) {
+  for (const char* bad : {"-1", "-0.5", "nan", "NaN", "inf", "-inf", "1e999", "86400.5", "99999999999999999999", "",
+                          " 1", "1 ", "1s", "0x10", "1,5", "+1", "five", "1.2.3"}) {
     auto ms = ParseSecondsAsMs("power_timeout", bad);
     ASSERT_FALSE(ms) << "'" << bad << "'";
     EXPECT_EQ(ms.error().kind, ErrorKind::kInvalidArgument);

@@ -28,17 +28,18 @@ struct Sent {
 // A device whose answer to each command is `answer` (fills the buffer,
 // returns what ioctl returns and sets errno); records every command.
 struct FakeNvme {
-  std::function<int(nvme_passthru_cmd&, std::uint8_t* buffer)> answer = [](nvme_passthru_cmd&, std::uint8_t*) { return 0; };
+  std::function<int(nvme_passthru_cmd&, std::uint8_t* buffer)> answer = [](nvme_passthru_cmd&, std::uint8_t*) {
+    return 0;
+  };
   std::vector<Sent> sent;
 
   std::unique_ptr<PassthroughDevice> Device() {
-    return std::make_unique<PassthroughDevice>("/dev/fake", FileDescriptor(), 7,
-                                               [this](int, unsigned long request, void* arg) {
-                                                 auto& cmd = *static_cast<nvme_passthru_cmd*>(arg);
-                                                 sent.push_back({request, cmd.opcode, cmd.nsid, cmd.cdw10, cmd.cdw11,
-                                                                 cmd.data_len, cmd.timeout_ms});
-                                                 return answer(cmd, reinterpret_cast<std::uint8_t*>(cmd.addr));
-                                               });
+    return std::make_unique<PassthroughDevice>(
+        "/dev/fake", FileDescriptor(), 7, [this](int, unsigned long request, void* arg) {
+          auto& cmd = *static_cast<nvme_passthru_cmd*>(arg);
+          sent.push_back({request, cmd.opcode, cmd.nsid, cmd.cdw10, cmd.cdw11, cmd.data_len, cmd.timeout_ms});
+          return answer(cmd, reinterpret_cast<std::uint8_t*>(cmd.addr));
+        });
   }
 };
 
@@ -50,8 +51,8 @@ void PutLe(std::uint8_t* out, std::uint64_t value, int bytes) {
 // 0x10, 0x11, ... (entries that do not fit are left out, as a device does).
 void FillReport(std::uint8_t* buffer, std::uint32_t len, bool extended, std::uint16_t regctl) {
   std::memset(buffer, 0, len);
-  PutLe(buffer, 3, 4);          // generation
-  buffer[4] = 5;                // WEAR
+  PutLe(buffer, 3, 4);           // generation
+  buffer[4] = 5;                 // WEAR
   PutLe(buffer + 5, regctl, 2);  // REGCTL: all of them, even if truncated
   const std::uint32_t header = extended ? 64 : 24, entry = extended ? 64 : 24;
   for (std::uint16_t i = 0; i < regctl && header + (i + 1u) * entry <= len; ++i) {
@@ -88,7 +89,8 @@ TEST(PassthroughDeviceTest, PastTheDeadlineNothingIsSent) {
 TEST(PassthroughDeviceTest, ReservationCommandsAreIoCommandsOnTheNamespace) {
   FakeNvme fake;
   auto device = fake.Device();
-  ASSERT_TRUE(device->Acquire({AcquireAction::kPreemptAndAbort, ReservationType::kWriteExclusiveAllRegistrants, 1, 2}, Far()));
+  ASSERT_TRUE(
+      device->Acquire({AcquireAction::kPreemptAndAbort, ReservationType::kWriteExclusiveAllRegistrants, 1, 2}, Far()));
   ASSERT_EQ(fake.sent.size(), 1u);
   EXPECT_EQ(fake.sent[0].request, static_cast<unsigned long>(NVME_IOCTL_IO_CMD));
   EXPECT_EQ(fake.sent[0].opcode, 0x11);
@@ -148,7 +150,8 @@ TEST(PassthroughDeviceTest, ACommandTheKernelCancelledIsNotResent) {
       errno = err;
       return -1;
     };
-    auto r = fake.Device()->Acquire({AcquireAction::kPreemptAndAbort, ReservationType::kWriteExclusiveAllRegistrants, 1, 2}, Far());
+    auto r = fake.Device()->Acquire(
+        {AcquireAction::kPreemptAndAbort, ReservationType::kWriteExclusiveAllRegistrants, 1, 2}, Far());
     ASSERT_FALSE(r);
     EXPECT_EQ(fake.sent.size(), 1u) << "errno " << err;
     EXPECT_EQ(r.error().code, err);

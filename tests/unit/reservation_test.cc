@@ -123,9 +123,9 @@ TEST(ReservationStatusTest, IsRegisteredLooksAtEveryRegistrant) {
 }
 
 TEST(ReservationStatusTest, HoldsOnlyTheMarkedHolderForSingleHolderTypes) {
-  for (ReservationType type : {ReservationType::kWriteExclusive, ReservationType::kExclusiveAccess,
-                               ReservationType::kWriteExclusiveRegistrantsOnly,
-                               ReservationType::kExclusiveAccessRegistrantsOnly}) {
+  for (ReservationType type :
+       {ReservationType::kWriteExclusive, ReservationType::kExclusiveAccess,
+        ReservationType::kWriteExclusiveRegistrantsOnly, ReservationType::kExclusiveAccessRegistrantsOnly}) {
     const auto status = Status(type, {Reg(1, false), Reg(2, true)});
     EXPECT_FALSE(status.Holds(1));
     EXPECT_TRUE(status.Holds(2));
@@ -135,8 +135,8 @@ TEST(ReservationStatusTest, HoldsOnlyTheMarkedHolderForSingleHolderTypes) {
 }
 
 TEST(ReservationStatusTest, EveryRegistrantHoldsAllRegistrantsTypes) {
-  for (ReservationType type : {ReservationType::kWriteExclusiveAllRegistrants,
-                               ReservationType::kExclusiveAccessAllRegistrants}) {
+  for (ReservationType type :
+       {ReservationType::kWriteExclusiveAllRegistrants, ReservationType::kExclusiveAccessAllRegistrants}) {
     const auto status = Status(type, {Reg(1, false), Reg(2, true)});
     EXPECT_TRUE(status.Holds(1));
     EXPECT_TRUE(status.Holds(2));
@@ -152,9 +152,9 @@ TEST(ReservationStatusTest, NobodyHoldsWithoutAReservation) {
 TEST(ReservationStatusTest, HolderKeyIsFirstMarkedRegistrantOrNone) {
   EXPECT_EQ(Status(ReservationType::kWriteExclusive, {Reg(1, false)}).HolderKey(), std::nullopt);
   EXPECT_EQ(ReservationStatus{}.HolderKey(), std::nullopt);
-  EXPECT_EQ(Status(ReservationType::kExclusiveAccessAllRegistrants, {Reg(4, false), Reg(5, true), Reg(6, true)})
-                .HolderKey(),
-            5u);
+  EXPECT_EQ(
+      Status(ReservationType::kExclusiveAccessAllRegistrants, {Reg(4, false), Reg(5, true), Reg(6, true)}).HolderKey(),
+      5u);
 }
 
 TEST(CapabilitiesTest, SupportsTypeWhenReservationsAndRescapBitSet) {

@@ -82,8 +82,7 @@ class ResourceAgentFixture : public ::testing::Test {
  private:
   ResourceEnvironment Environment(int host, std::ostringstream& out) {
     ResourceEnvironment env;
-    env.devices.open = [this, host, before_open = before_open_](const std::string& name,
-                                                                Backend) -> Result<DevicePtr> {
+    env.devices.open = [this, host, before_open = before_open_](const std::string& name, Backend) -> Result<DevicePtr> {
       if (before_open && !before_open(name)) return Fail(ErrorKind::kIo, name + ": open failed (test)");
       for (int n = 0; n < disks_.namespaces(); ++n) {
         if (name == "/dev/disk" + std::to_string(n)) return disks_.Devices(host)[n];

@@ -36,9 +36,7 @@ class StateStoreTest : public ::testing::Test {
     std::error_code ec;
     fs::remove_all(root_, ec);
   }
-  void WriteState(const std::string& text) {
-    std::ofstream(root_ / "state") << text;
-  }
+  void WriteState(const std::string& text) { std::ofstream(root_ / "state") << text; }
 
   fs::path root_;
 };
@@ -77,8 +75,8 @@ TEST_F(StateStoreTest, LoadOfMissingStateIsNullopt) {
 }
 
 TEST_F(StateStoreTest, CorruptStateIsAnErrorNamingTheFile) {
-  for (const char* text : {"", "garbage\n", "key=zz\ndevices=/dev/a\n", "key=0\n", "key=\n",
-                           "devices=/dev/a\n", "key=0x10000000000000000\n"}) {
+  for (const char* text : {"", "garbage\n", "key=zz\ndevices=/dev/a\n", "key=0\n", "key=\n", "devices=/dev/a\n",
+                           "key=0x10000000000000000\n"}) {
     WriteState(text);
     auto loaded = StateStore(root_.string()).Load();
     ASSERT_FALSE(loaded) << "'" << text << "'";
@@ -291,13 +289,12 @@ TEST_F(StateStoreTest, StoreDirectoryWritableByOthersIsRefused) {
     auto loaded = store.Load();
     ASSERT_FALSE(loaded);
     EXPECT_EQ(loaded.error().kind, ErrorKind::kRefused);
-    EXPECT_NE(loaded.error().message.find("writable by group or others"), std::string::npos)
-        << loaded.error().message;
+    EXPECT_NE(loaded.error().message.find("writable by group or others"), std::string::npos) << loaded.error().message;
     EXPECT_FALSE(store.Save({2, {}}));
     EXPECT_FALSE(store.Lock(Deadline::After(milliseconds(500))));
   }
-  fs::permissions(root_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec |
-                             fs::perms::others_read | fs::perms::others_exec);
+  fs::permissions(root_, fs::perms::owner_all | fs::perms::group_read | fs::perms::group_exec | fs::perms::others_read |
+                             fs::perms::others_exec);
   EXPECT_TRUE(store.Load()) << "0755 is fine";
 }
 

@@ -12,7 +12,8 @@ void Header(std::ostringstream& out, const std::string& name, int section, const
             const std::string& shortdesc) {
   const char* manual = section == 8 ? "System Administration" : "Miscellaneous Information";
   out << ".TH " << name << " " << section << " \"\" \"" << name << " " << version << "\" \"" << manual << "\"\n"
-      << ".SH NAME\n" << RoffEscape(name) << " \\- " << RoffEscape(shortdesc) << "\n";
+      << ".SH NAME\n"
+      << RoffEscape(name) << " \\- " << RoffEscape(shortdesc) << "\n";
 }
 
 void Paragraphs(std::ostringstream& out, const std::string& text) {
@@ -73,8 +74,7 @@ std::string CommandManPage(const CommandPage& page) {
   return out.str();
 }
 
-std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status,
-                       const std::string& see_also) {
+std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status, const std::string& see_also) {
   std::ostringstream out;
   Header(out, spec.name, 7, spec.version, spec.shortdesc);
   out << ".SH SYNOPSIS\n.B " << RoffEscape(spec.name) << "\n\\fIaction\\fR\n"
@@ -93,8 +93,8 @@ std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_
   // The rows the metadata lists, with what the metadata says of them.
   for (const auto& action : spec.actions) {
     if (!action.advertised) continue;
-    std::string text = action.timeout_s > 0 ? "default timeout " + std::to_string(action.timeout_s) + " s"
-                                            : "no default timeout";
+    std::string text =
+        action.timeout_s > 0 ? "default timeout " + std::to_string(action.timeout_s) + " s" : "no default timeout";
     if (action.interval_s > 0) text += ", interval " + std::to_string(action.interval_s) + " s";
     if (!action.role.empty()) text += ", role " + action.role;
     out << ".TP\n.B " << RoffEscape(action.name) << "\n" << RoffEscape(text) << "\n";

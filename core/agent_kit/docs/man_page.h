@@ -22,7 +22,6 @@ std::string ManParamEntry(const std::string& term, const std::string& roff_text,
 /// Section 7 as resource-agents documents its agents: NAME, SYNOPSIS,
 /// DESCRIPTION, PARAMETERS (OCF_RESKEY_<name>), ACTIONS with their default
 /// timeouts and intervals, EXIT STATUS, SEE ALSO.
-std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status,
-                       const std::string& see_also);
+std::string OcfManPage(const AgentSpec& spec, const std::vector<ManEntry>& exit_status, const std::string& see_also);
 
 }  // namespace nvmepr

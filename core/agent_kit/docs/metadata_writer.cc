@@ -13,11 +13,16 @@ namespace {
 
 const char* ContentType(ParamType type) {
   switch (type) {
-    case ParamType::kBoolean: return "boolean";
-    case ParamType::kInteger: return "integer";
-    case ParamType::kSecond: return "second";
-    case ParamType::kSelect: return "select";
-    case ParamType::kString: break;
+    case ParamType::kBoolean:
+      return "boolean";
+    case ParamType::kInteger:
+      return "integer";
+    case ParamType::kSecond:
+      return "second";
+    case ParamType::kSelect:
+      return "select";
+    case ParamType::kString:
+      break;
   }
   return "string";
 }
@@ -88,12 +93,13 @@ std::string FenceAgentMetadata(const AgentSpec& spec) {
 
 std::string ManPage(const AgentSpec& spec, const std::string& exit_status_text) {
   std::ostringstream out;
-  out << ".TH " << spec.name << " 8 \"\" \"" << spec.name << " " << spec.version
-      << "\" \"System Administration\"\n"
-      << ".SH NAME\n" << RoffEscape(spec.name) << " \\- " << RoffEscape(spec.shortdesc) << "\n"
+  out << ".TH " << spec.name << " 8 \"\" \"" << spec.name << " " << spec.version << "\" \"System Administration\"\n"
+      << ".SH NAME\n"
+      << RoffEscape(spec.name) << " \\- " << RoffEscape(spec.shortdesc) << "\n"
       << ".SH SYNOPSIS\n.B " << RoffEscape(spec.name) << "\n[\\fIOPTIONS\\fR]\n.br\n.B " << RoffEscape(spec.name)
       << "\n< \\fIname=value lines on standard input\\fR\n"
-      << ".SH DESCRIPTION\n" << RoffEscape(spec.longdesc) << "\n"
+      << ".SH DESCRIPTION\n"
+      << RoffEscape(spec.longdesc) << "\n"
       << ".SH PARAMETERS\n";
   for (const auto& param : spec.params) {
     std::string text = RoffEscape(param.shortdesc);

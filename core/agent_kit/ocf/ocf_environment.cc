@@ -24,8 +24,7 @@ void ReadMeta(std::string_view name, const std::string& value, OcfMeta& meta, Pa
   auto number = [&](std::optional<long long>& out) {
     out = ParseNumber(value);
     if (!out) {
-      parsed.AddWarning("ignoring CRM_meta_" + std::string(name) + "='" + value.substr(0, 40) +
-                                "': not a number");
+      parsed.AddWarning("ignoring CRM_meta_" + std::string(name) + "='" + value.substr(0, 40) + "': not a number");
     }
   };
   if (name == "interval") {
@@ -87,8 +86,7 @@ Result<OcfRequest> ParseOcfRequest(std::string action, const EnvironmentMap& env
   if (auto it = env.find("OCF_CHECK_LEVEL"); it != env.end() && !it->second.empty()) {
     auto level = ParseNumber(it->second);
     if (!level || *level < 0) {
-      const std::string problem =
-          "OCF_CHECK_LEVEL='" + it->second.substr(0, 40) + "': expected a number (0, 10, 20)";
+      const std::string problem = "OCF_CHECK_LEVEL='" + it->second.substr(0, 40) + "': expected a number (0, 10, 20)";
       // Only monitor and validate-all read the level. Any other action goes
       // on (level 0): above all stop, whose failure gets the node fenced.
       if (request.action == "monitor" || request.action == "validate-all") {

@@ -13,17 +13,17 @@ namespace nvmepr {
 
 /// Exit codes and what Pacemaker does with them.
 enum OcfExit : int {
-  kOcfSuccess = 0,           ///< done / running
-  kOcfErrGeneric = 1,        ///< soft failure: restart here, or move after migration-threshold
-  kOcfErrArgs = 2,           ///< hard: banned from this node
-  kOcfErrUnimplemented = 3,  ///< unknown action
-  kOcfErrPerm = 4,           ///< hard: insufficient privileges
-  kOcfErrInstalled = 5,      ///< hard on this node: something missing here (a device)
-  kOcfErrConfigured = 6,     ///< fatal: the configuration is wrong everywhere; stopped cluster-wide
-  kOcfNotRunning = 7,        ///< monitor: cleanly stopped
-  kOcfRunningPromoted = 8,   ///< monitor: running in the promoted role
-  kOcfFailedPromoted = 9,    ///< monitor: failed while promoted (demote, stop, start)
-  kOcfDegraded = 190,        ///< monitor (OCF 1.1): running, but not at full strength
+  kOcfSuccess = 0,             ///< done / running
+  kOcfErrGeneric = 1,          ///< soft failure: restart here, or move after migration-threshold
+  kOcfErrArgs = 2,             ///< hard: banned from this node
+  kOcfErrUnimplemented = 3,    ///< unknown action
+  kOcfErrPerm = 4,             ///< hard: insufficient privileges
+  kOcfErrInstalled = 5,        ///< hard on this node: something missing here (a device)
+  kOcfErrConfigured = 6,       ///< fatal: the configuration is wrong everywhere; stopped cluster-wide
+  kOcfNotRunning = 7,          ///< monitor: cleanly stopped
+  kOcfRunningPromoted = 8,     ///< monitor: running in the promoted role
+  kOcfFailedPromoted = 9,      ///< monitor: failed while promoted (demote, stop, start)
+  kOcfDegraded = 190,          ///< monitor (OCF 1.1): running, but not at full strength
   kOcfDegradedPromoted = 191,  ///< monitor (OCF 1.1): running promoted, but not at full strength
 };
 

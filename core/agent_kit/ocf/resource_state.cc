@@ -78,7 +78,8 @@ Result<std::optional<ResourceState>> ResourceStateFile::Load() const {
   if (!saved) return saved.error();
   if (!*saved) return std::optional<ResourceState>();
   SavedState& state = **saved;
-  if (state.role.empty()) return Fail(ErrorKind::kInvalidArgument, path_ + ": incomplete state (role and key expected)");
+  if (state.role.empty())
+    return Fail(ErrorKind::kInvalidArgument, path_ + ": incomplete state (role and key expected)");
   auto role = ParseRole(state.role);
   if (!role) return Fail(ErrorKind::kInvalidArgument, path_ + ": unknown role '" + state.role.substr(0, 20) + "'");
   return std::optional<ResourceState>(ResourceState{*role, state.key, std::move(state.devices)});
