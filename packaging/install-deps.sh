@@ -12,13 +12,13 @@ build_packages=(
 )
 # The VM test bed (QEMU, a busybox initramfs, nvme-cli as an independent
 # reader of reservations) and the real Pacemaker tools the tests drive;
-# clang (libFuzzer, tests/fuzz), devscripts (hardening-check) and RapidCheck
-# (the safety property test, tests/property).
+# clang (libFuzzer, tests/fuzz), clang-format (tests/style), devscripts
+# (hardening-check) and RapidCheck (the safety property test, tests/property).
 test_packages=(
   qemu-system-x86 busybox-static cpio kmod xz-utils zstd nvme-cli util-linux
   pacemaker pacemaker-cli-utils pcs corosync resource-agents libxml2-utils
   fence-agents sg3-utils time valgrind gnuplot-nox
-  clang devscripts librapidcheck-dev
+  clang clang-format devscripts librapidcheck-dev
   crmsh debootstrap
   python3-jsonschema python3-kubernetes python3-yaml podman crun
   sbd open-iscsi watchdog
