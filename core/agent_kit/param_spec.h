@@ -35,43 +35,18 @@ struct ParamSpec {
   std::string alias_of;                ///< non-empty: a deprecated name for that parameter
   bool cli_only = false;               ///< --help, --version: not a stdin parameter
 
-  ParamSpec& Required() {
-    required = true;
-    return *this;
-  }
-  ParamSpec& Unique() {
-    unique = true;
-    return *this;
-  }
-  ParamSpec& AliasOf(std::string canonical) {
-    alias_of = std::move(canonical);
-    return *this;
-  }
-  ParamSpec& Choices(std::vector<std::string> values) {
-    choices = std::move(values);
-    return *this;
-  }
-  ParamSpec& Spellings(std::vector<std::string> values) {
-    spellings = std::move(values);
-    return *this;
-  }
-  ParamSpec& Range(long long low, long long high) {
-    min = low;
-    max = high;
-    return *this;
-  }
-  ParamSpec& AbsolutePath() {
-    absolute_path = true;
-    return *this;
-  }
-  ParamSpec& Longdesc(std::string text) {
-    longdesc = std::move(text);
-    return *this;
-  }
-  ParamSpec& CliOnly() {
-    cli_only = true;
-    return *this;
-  }
+  // One line each, as a table of setters.
+  // clang-format off
+  ParamSpec& Required() { required = true; return *this; }
+  ParamSpec& Unique() { unique = true; return *this; }
+  ParamSpec& AliasOf(std::string canonical) { alias_of = std::move(canonical); return *this; }
+  ParamSpec& Choices(std::vector<std::string> values) { choices = std::move(values); return *this; }
+  ParamSpec& Spellings(std::vector<std::string> values) { spellings = std::move(values); return *this; }
+  ParamSpec& Range(long long low, long long high) { min = low; max = high; return *this; }
+  ParamSpec& AbsolutePath() { absolute_path = true; return *this; }
+  ParamSpec& Longdesc(std::string text) { longdesc = std::move(text); return *this; }
+  ParamSpec& CliOnly() { cli_only = true; return *this; }
+  // clang-format on
 };
 
 /// The common fields; the rest are set with the chained setters above.
@@ -104,18 +79,11 @@ struct ActionSpec {
   std::optional<int> depth;  ///< OCF: OCF_CHECK_LEVEL of a monitor
 
   /// Unfencing: on_target and automatic.
-  ActionSpec& OnTarget() {
-    on_target = automatic = true;
-    return *this;
-  }
-  ActionSpec& Hidden() {
-    advertised = false;
-    return *this;
-  }
-  ActionSpec& Aliases(std::vector<std::string> names) {
-    aliases = std::move(names);
-    return *this;
-  }
+  // clang-format off
+  ActionSpec& OnTarget() { on_target = automatic = true; return *this; }
+  ActionSpec& Hidden() { advertised = false; return *this; }
+  ActionSpec& Aliases(std::vector<std::string> names) { aliases = std::move(names); return *this; }
+  // clang-format on
   /// OCF: the default timeout, and for a recurring monitor its interval and role.
   ActionSpec& Timeout(int seconds, int interval = 0, std::string for_role = "") {
     timeout_s = seconds;

@@ -65,13 +65,15 @@ class ParamReadRecorder {
  public:
   ParamReadRecorder();
   ~ParamReadRecorder();
-  ParamReadRecorder(const ParamReadRecorder&) = delete;
-  ParamReadRecorder& operator=(const ParamReadRecorder&) = delete;
 
   const std::set<std::string>& names() const { return names_; }
   void Add(std::string_view name) { names_.emplace(name); }
 
  private:
+  // Recorders nest by address: not copied, not moved.
+  ParamReadRecorder(const ParamReadRecorder&) = delete;
+  ParamReadRecorder& operator=(const ParamReadRecorder&) = delete;
+
   std::set<std::string> names_;
   ParamReadRecorder* previous_;
 };

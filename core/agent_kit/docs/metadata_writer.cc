@@ -11,21 +11,19 @@
 namespace nvmepr {
 namespace {
 
+// One case a line, as a table.
+// clang-format off
 const char* ContentType(ParamType type) {
   switch (type) {
-    case ParamType::kBoolean:
-      return "boolean";
-    case ParamType::kInteger:
-      return "integer";
-    case ParamType::kSecond:
-      return "second";
-    case ParamType::kSelect:
-      return "select";
-    case ParamType::kString:
-      break;
+    case ParamType::kBoolean: return "boolean";
+    case ParamType::kInteger: return "integer";
+    case ParamType::kSecond: return "second";
+    case ParamType::kSelect: return "select";
+    case ParamType::kString: break;
   }
   return "string";
 }
+// clang-format on
 
 std::string GetoptText(const ParamSpec& param) {
   std::string cli = param.name;
