@@ -46,11 +46,12 @@ Result<Key> ResourceContext::OwnKey(const std::optional<ResourceState>& state, b
   auto configured = ConfiguredKey(options_, {request_.meta.on_node, env_.host_name ? env_.host_name() : ""});
   if (!configured) return configured.error();
   if (*configured) {
-    // Only the actions that register the key (and validate-all, which checks
-    // what start would do) ask Corosync: monitor, probes of stopped
-    // instances, stop and demote run no corosync-cmapctl for it.
+    // Only the actions that register the key (start, promote, and demote,
+    // which registers again a node that was preempted) and validate-all,
+    // which checks what start would do, ask Corosync: monitor, probes of
+    // stopped instances and stop run no corosync-cmapctl for it.
     const std::string& action = request_.action;
-    if (action == "start" || action == "promote" || action == "validate-all") {
+    if (action == "start" || action == "promote" || action == "demote" || action == "validate-all") {
       if (auto r = CheckNotAnotherNodesKey(**configured); !r) return r.error();
     }
     return **configured;

@@ -149,8 +149,9 @@ TEST_F(ResourceActionsTest, StartRefusesToTakeOverAnotherNodesRegistrationOfThis
 }
 
 // key= naming another node's derived key is refused where the key gets
-// registered (start, promote) and by validate-all; monitor, probes of stopped
-// instances and stop do not run corosync-cmapctl for that check.
+// registered (start, promote, demote: the property test found a demote that
+// registered node2's key on node1) and by validate-all; monitor, probes of
+// stopped instances and stop do not run corosync-cmapctl for that check.
 TEST_F(ResourceActionsTest, OnlyRegisteringActionsCheckKeyAgainstCorosync) {
   const EnvironmentMap other = {{"OCF_RESKEY_key", FormatKey(DerivedKey(2))}};
   EXPECT_EQ(Run(1, "monitor", other).code, kOcfNotRunning);
@@ -161,6 +162,8 @@ TEST_F(ResourceActionsTest, OnlyRegisteringActionsCheckKeyAgainstCorosync) {
   EXPECT_NE(start.reason.find("derives for node node2"), std::string::npos) << start.reason;
   EXPECT_GE(cluster_reads_, 1);
   EXPECT_EQ(Run(1, "promote", Promotable(1, other)).code, kOcfErrConfigured);
+  EXPECT_EQ(Run(1, "demote", Promotable(1, other)).code, kOcfErrConfigured);
+  EXPECT_TRUE(disks_.Namespace(0).Report().registrants.empty()) << "nothing registered";
   EXPECT_EQ(Run(1, "validate-all", {{"OCF_RESKEY_key", FormatKey(DerivedKey(2))}, {"OCF_CHECK_LEVEL", "10"}}).code,
             kOcfErrConfigured);
 }
