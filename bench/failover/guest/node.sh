@@ -125,17 +125,28 @@ start_sbd() {
     done
     sed -i "s|^#*SBD_DEVICE=.*|SBD_DEVICE=/dev/fnp-sbd|; s|^SBD_WATCHDOG_TIMEOUT=.*|SBD_WATCHDOG_TIMEOUT=$SBD_WATCHDOG|" /etc/default/sbd
     grep -q '^SBD_DEVICE=' /etc/default/sbd || echo SBD_DEVICE=/dev/fnp-sbd >>/etc/default/sbd
-    (
-        set -a
-        # shellcheck source=/dev/null
-        source /etc/default/sbd
-        # shellcheck disable=SC2086 # as the unit's ExecStart
-        exec sbd $SBD_OPTS -p /run/sbd.pid watch
-    ) >>"$SHARE/$NODE-sbd.log" 2>&1 || return 1
-    for ((try = 0; try < 300; try++)); do
-        [[ -s /run/sbd.pid ]] && break
-        _rpc_nap 0.1
+    # sbd gives up at start when its servants do not all report within the
+    # watchdog timeout ("Not enough votes to proceed. Aborting start-up.",
+    # in the node's syslog): under emulation the disk servant can take
+    # longer than 5 s to start. The bed then starts it again, up to 3 times,
+    # as an administrator would; the start is not what a cell measures.
+    local attempt
+    for attempt in 1 2 3; do
+        rm -f /run/sbd.pid
+        (
+            set -a
+            # shellcheck source=/dev/null
+            source /etc/default/sbd
+            # shellcheck disable=SC2086 # as the unit's ExecStart
+            exec sbd $SBD_OPTS -p /run/sbd.pid watch
+        ) >>"$SHARE/$NODE-sbd.log" 2>&1 || continue
+        # Running when its inquisitor is still there after the start-up
+        # vote (a few seconds; it exits when the vote fails).
+        _rpc_nap 10
+        [[ -s /run/sbd.pid ]] && kill -0 "$(</run/sbd.pid)" 2>/dev/null && break
+        event "sbd-start-retry $attempt"
     done
+    [[ -s /run/sbd.pid ]] && kill -0 "$(</run/sbd.pid)" 2>/dev/null || return 1
     event "sbd-started $(</run/sbd.pid)"
 }
 
