@@ -311,7 +311,10 @@ node1_end() {
     cp "$SHARE/vm.log" "$con" 2>/dev/null
     if vm_gone node1; then
         if grep -aq '\[node1\].*sysrq: Trigger a crash' "$con"; then REPLY=crashed
-        elif grep -aq '\[node1\].*\(softdog\|watchdog\).*\(reboot\|Initiating\)' "$con"; then REPLY=reset-by-watchdog
+        elif grep -aq '\[node1\].*\(softdog: Initiating\|sysrq: Resetting\|watchdog did not stop\|watchdog.*reboot\)' "$con"; then
+            # softdog's reset, or sbd's (sysrq b, SBD_TIMEOUT_ACTION), or
+            # watchdog(8)'s reboot after a failed test.
+            REPLY=reset-by-watchdog
         elif grep -aq '\[node1\].*Kernel panic' "$con"; then REPLY=panicked
         else REPLY=powered-off; fi
     elif grep -q 'FAILED' "$SHARE/logs/journal-node1.log" 2>/dev/null; then
