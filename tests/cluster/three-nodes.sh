@@ -46,58 +46,58 @@ if [[ ${1:-} == --host-config ]]; then
 fi
 cluster_enter_vm "$HERE/three-nodes.sh" 900 "${1:-}" "${2:-}" 3072
 
-trap 'keep_logs; if ((FAILED)); then dump_state; fi' EXIT
-log "setting up: shared disks, nodes, network, corosync + pacemaker"
-cluster_setup 3 || { fail "cluster setup"; exit 1; }
+trap 'keep_logs; if ((FNP_FAILED)); then dump_state; fi' EXIT
+fnp_log "setting up: shared disks, nodes, network, corosync + pacemaker"
+cluster_setup 3 || { fnp_fail "cluster setup"; exit 1; }
 wait_for "node1, node2 and node3 online (crm_mon on node1)" 300 is_online node1 "node1 node2 node3" || exit 1
 now_us
-timing "cluster formation (3 nodes): corosync started -> all online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
-pass "three nodes online"
+fnp_timing "cluster formation (3 nodes): corosync started -> all online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
+fnp_pass "three nodes online"
 
 cluster_configure fencing.patch rac.patch node1 node2 node3 || exit 1
 want_keys=("$(derived_key 1)" "$(derived_key 2)" "$(derived_key 3)")
-check_eq "all three unfenced with their Corosync-derived keys" "${want_keys[*]}" "$(disk_keys 1)"
-check_eq "write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
+fnp_check_eq "all three unfenced with their Corosync-derived keys" "${want_keys[*]}" "$(disk_keys 1)"
+fnp_check_eq "write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
 agents_quiet_after_success on node1 node2 node3
 for i in 1 2 3; do
     wait_alert "rac started on node$i" 120 0 "* resource node$i rac start 0 *" || exit 1
 done
 records_ok() { local n; n=$(grep -c ' ok$' "$CLUSTER_STATE/journal-$1.log" 2>/dev/null); ((n >= $2)); }
 for i in 1 2 3; do wait_for "node$i wrote 2 records" 60 records_ok "node$i" 2 || exit 1; done
-pass "all three nodes write to the shared disk"
+fnp_pass "all three nodes write to the shared disk"
 
 # ------------------------------------------------------ 2. a node killed
 echo "== scenario 2: node3's corosync and Pacemaker are killed (SIGKILL)"
 alerts_count; from=$REPLY
 node_kill_stack node3
 now_us; T_FAIL=$REPLY
-log "node3: ${#PIDS[@]} cluster processes killed; its application keeps running"
+fnp_log "node3: ${#PIDS[@]} cluster processes killed; its application keeps running"
 wait_alert "node3 fenced" 180 "$from" "* fencing node3 *Operation * of node3 by node* *: OK*" || exit 1
 T_FENCE=$ALERT_US
-log "fenced: ${ALERT#* * * * * * * }"
-timing "node killed: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s (the survivors' application never stopped)"
-check_eq "node3's key is gone, node1's and node2's stay" "${want_keys[0]} ${want_keys[1]}" "$(disk_keys 1)"
+fnp_log "fenced: ${ALERT#* * * * * * * }"
+fnp_timing "node killed: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s (the survivors' application never stopped)"
+fnp_check_eq "node3's key is gone, node1's and node2's stay" "${want_keys[0]} ${want_keys[1]}" "$(disk_keys 1)"
 agents_quiet_after_success 'off|reboot' node1 node2
 n1=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node1.log") n2=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node2.log")
 wait_for "node1 and node2 keep writing" 60 eval 'records_ok node1 $((n1 + 2)) && records_ok node2 $((n2 + 2))' &&
-    pass "node1 and node2 keep writing"
+    fnp_pass "node1 and node2 keep writing"
 # node3's writer fails at its next write, unless node3's watchdog
 # (fence_nvme_pr_check, every 2 s) reboots the node first: both are fine.
 failed_write() { grep -q ' FAILED ' "$CLUSTER_STATE/journal-node3.log"; }
 node3_stopped() { failed_write || watchdog_rebooted node3; }
 if wait_for "node3's writer to fail or its watchdog to reboot it" 60 node3_stopped && failed_write; then
     line=$(grep ' FAILED ' "$CLUSTER_STATE/journal-node3.log" | head -n1)
-    log "node3: ${line#* }"
-    check "node3's writes fail with EBADE (Invalid exchange)" grep -q 'Invalid exchange' <<<"$line"
+    fnp_log "node3: ${line#* }"
+    fnp_check "node3's writes fail with EBADE (Invalid exchange)" grep -q 'Invalid exchange' <<<"$line"
 fi
-host_write_test node3; check_eq "node3 cannot write (EBADE, through its own NVMe connection)" 2 "$?"
+host_write_test node3; fnp_check_eq "node3 cannot write (EBADE, through its own NVMe connection)" 2 "$?"
 wait_for "node3's watchdog to reboot it" 60 watchdog_rebooted node3 &&
-    pass "node3's watchdog (fence_nvme_pr_check) found its key gone and rebooted it"
+    fnp_pass "node3's watchdog (fence_nvme_pr_check) found its key gone and rebooted it"
 late=0
 while read -r seq node ms; do
     ((ms * 1000 <= T_FENCE)) || late=$((late + 1))
 done < <(journal_read 1 $((1 + 2 * STRIDE)) "$STRIDE")
-check_eq "no record of node3 landed after the fence" 0 "$late"
+fnp_check_eq "no record of node3 landed after the fence" 0 "$late"
 gap() {   # the longest pause between two writes of node $1 around the failure, ms
     local prev='' max=0 ms
     while read -r ms _ st; do
@@ -108,15 +108,15 @@ gap() {   # the longest pause between two writes of node $1 around the failure, 
     done <"$CLUSTER_STATE/journal-$1.log"
     echo "$max"
 }
-timing "node killed: longest pause between two writes of node1 $(gap node1) ms, of node2 $(gap node2) ms"
+fnp_timing "node killed: longest pause between two writes of node1 $(gap node1) ms, of node2 $(gap node2) ms"
 
 # ------------------------------------------------------ 5. misconfiguration
 echo "== scenario 5: a fence device with a wrong device path"
 alerts_count; from=$REPLY
-node_run node1 cibadmin --patch --xml-file "$CFG/bad.patch" || { fail "cibadmin --patch (bad-fence)"; exit 1; }
-log "bad-fence configured (devices=/dev/no-such-disk)"
+node_run node1 cibadmin --patch --xml-file "$CFG/bad.patch" || { fnp_fail "cibadmin --patch (bad-fence)"; exit 1; }
+fnp_log "bad-fence configured (devices=/dev/no-such-disk)"
 wait_alert "bad-fence fails" 120 "$from" "* resource * bad-fence * [1-9]* *" || exit 1
-log "alert: ${ALERT#* }"
+fnp_log "alert: ${ALERT#* }"
 # The first failed start is not the end: Pacemaker then tries the other
 # survivor (which one goes first depends on where nvme-fence runs). Read
 # crm_mon once no start or stop of bad-fence is under way.
@@ -128,9 +128,9 @@ bad_settled() {
 }
 wait_for "bad-fence's starts to end" 60 bad_settled
 echo "$status" | sed -n '/Failed Resource Actions/,$p'
-check "crm_mon lists bad-fence's failed start (its monitor) under Failed Resource Actions" \
+fnp_check "crm_mon lists bad-fence's failed start (its monitor) under Failed Resource Actions" \
     grep -Eq "$failed_re" <<<"$status"
-check "bad-fence is not running anywhere" eval '! grep -q "bad-fence.*Started" <<<"$status"'
+fnp_check "bad-fence is not running anywhere" eval '! grep -q "bad-fence.*Started" <<<"$status"'
 # Pacemaker 2.1 takes exit reasons from OCF agents' stderr only: a fence
 # agent's message goes to the log of the fencer that ran it, on a node
 # crm_mon names, where an administrator reads the cause.
@@ -146,11 +146,11 @@ agent_message() {
 }
 poll 20 agent_message
 echo "  ${msg#*(log_action) }"
-check "Pacemaker's log (on ${failed_on//$'\n'/ }) has fence_nvme_pr's message naming the device" test -n "$msg"
+fnp_check "Pacemaker's log (on ${failed_on//$'\n'/ }) has fence_nvme_pr's message naming the device" test -n "$msg"
 # ... and nothing else from the agent: each failed run wrote one line, its
 # error (issue 20: no informational lines on stderr).
 lines=$(pacemaker_grep 'fence_nvme_pr\[[0-9]+\] stderr:' node1 node2)
 errors=$(grep -cE 'fence_nvme_pr\[[0-9]+\] stderr: \[ error: [a-z-]+: /dev/no-such-disk' <<<"$lines")
-check_eq "every stderr line of fence_nvme_pr in node1's and node2's logs is that error ($errors)" \
+fnp_check_eq "every stderr line of fence_nvme_pr in node1's and node2's logs is that error ($errors)" \
     "$(grep -c . <<<"$lines")" "$errors"
-summary
+fnp_summary

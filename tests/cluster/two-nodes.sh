@@ -15,7 +15,7 @@
 # 1, 4, 3, each on the state the one before left); default: all.
 # FNP_CLUSTER_DEMO=1: scenario 1 only, with a VERDICT line (examples/).
 # FNP_CLUSTER_SHELL=crmsh configures Pacemaker with crmsh instead of pcs
-# (host_config_crmsh); FNP_CLUSTER_USERLAND: see lib.sh.
+# (host_config_crmsh); FNP_CLUSTER_USERLAND: see lib/host-config.sh.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 source "$HERE/lib.sh"
@@ -78,22 +78,22 @@ if [[ ${1:-} == --host-config ]]; then
 fi
 cluster_enter_vm "$HERE/two-nodes.sh" 900 "${1:-}" "${2:-}"
 
-trap 'keep_logs; if ((FAILED)); then dump_state; [[ ${FNP_CLUSTER_DEMO:-} != 1 ]] || log "VERDICT: FAILED - see above"; fi' EXIT
-log "setting up: shared disks, nodes, network, corosync + pacemaker"
-cluster_setup 2 || { fail "cluster setup"; exit 1; }
+trap 'keep_logs; if ((FNP_FAILED)); then dump_state; [[ ${FNP_CLUSTER_DEMO:-} != 1 ]] || fnp_log "VERDICT: FAILED - see above"; fi' EXIT
+fnp_log "setting up: shared disks, nodes, network, corosync + pacemaker"
+cluster_setup 2 || { fnp_fail "cluster setup"; exit 1; }
 wait_for "node1 and node2 online (crm_mon on node2)" 240 is_online node2 "node1 node2" || exit 1
 now_us
-timing "cluster formation: corosync started -> both nodes online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
-pass "both nodes online"
+fnp_timing "cluster formation: corosync started -> both nodes online in crm_mon $(secs "$COROSYNC_US" "$REPLY") s"
+fnp_pass "both nodes online"
 
 # ------------------------------------------------------------- configure
 cluster_configure fencing.patch service.patch node1 node2 || exit 1
-K1=$(readme_map_key node1) && K2=$(readme_map_key node2) || { fail "the README's pcmk_host_map"; exit 1; }
-check_eq "both nodes unfenced automatically: their keys are on the disk" "$K1 $K2" "$(disk_keys 1)"
-check_eq "fence_nvme_pr made a write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
+K1=$(readme_map_key node1) && K2=$(readme_map_key node2) || { fnp_fail "the README's pcmk_host_map"; exit 1; }
+fnp_check_eq "both nodes unfenced automatically: their keys are on the disk" "$K1 $K2" "$(disk_keys 1)"
+fnp_check_eq "fence_nvme_pr made a write-exclusive-all-registrants reservation" 5 "$(fnp_resv_rtype "$(ns_dev 1)")"
 wait_alert "app started on node1" 120 0 "* resource node1 app start 0 *" || exit 1
-pass "app runs on node1, after disk"
-check_eq "nvme_persist holds a write-exclusive reservation on /dev/data-disk2" 1 "$(fnp_resv_rtype "$(ns_dev 2)")"
+fnp_pass "app runs on node1, after disk"
+fnp_check_eq "nvme_persist holds a write-exclusive reservation on /dev/data-disk2" 1 "$(fnp_resv_rtype "$(ns_dev 2)")"
 
 # ------------------------------------------------------ 1. failover
 echo "== scenario 1: node1 freezes, node2 fences it and takes over"
@@ -102,10 +102,10 @@ wait_for "node1 wrote 3 records" 60 records_ok node1 3 || exit 1
 alerts_count; from=$REPLY
 node_freeze node1
 now_us; T_FAIL=$REPLY
-log "node1 frozen (SIGSTOP of all ${#PIDS[@]} processes)"
+fnp_log "node1 frozen (SIGSTOP of all ${#PIDS[@]} processes)"
 wait_alert "node2 fences node1" 180 "$from" "* fencing node1 *Operation * of node1 by node2 *: OK*" || exit 1
 T_FENCE=$ALERT_US
-log "fenced: ${ALERT#* * * * * * * }"
+fnp_log "fenced: ${ALERT#* * * * * * * }"
 # What the fencer on node2 logged of fence_nvme_pr's run: its result line
 # goes to syslog and stdout (logged at debug level), nothing to stderr.
 pacemaker_grep "fence_nvme_pr.*(reboot|off)|Operation '(off|reboot)' .*using nvme-fence" node2 |
@@ -113,51 +113,51 @@ pacemaker_grep "fence_nvme_pr.*(reboot|off)|Operation '(off|reboot)' .*using nvm
 agents_quiet_after_success 'on|off|reboot' node2
 wait_alert "app started on node2" 180 "$from" "* resource node2 app start 0 *" || exit 1
 T_APP=$ALERT_US
-timing "failover: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s, failure -> app running on node2 $(secs "$T_FAIL" "$T_APP") s"
-check_eq "only node2's key is left on the disk" "$K2" "$(disk_keys 1)"
+fnp_timing "failover: failure -> fence complete $(secs "$T_FAIL" "$T_FENCE") s, failure -> app running on node2 $(secs "$T_FAIL" "$T_APP") s"
+fnp_check_eq "only node2's key is left on the disk" "$K2" "$(disk_keys 1)"
 mapfile -t before < <(journal_read 1)
-log "journal after the takeover: ${#before[@]} records, the last: ${before[-1]}"
+fnp_log "journal after the takeover: ${#before[@]} records, the last: ${before[-1]}"
 
 node_thaw_application node1
 now_us; T_THAW=$REPLY
-log "node1 thawed (all but its watchdog, which comes next)"
+fnp_log "node1 thawed (all but its watchdog, which comes next)"
 failed_write() { grep -q ' FAILED ' "$CLUSTER_STATE/journal-node1.log"; }
 if wait_for "node1's writer to fail" 60 failed_write; then
     line=$(grep ' FAILED ' "$CLUSTER_STATE/journal-node1.log" | head -n1)
-    log "node1: ${line#* }"
-    check "node1's next write fails with EBADE (Invalid exchange)" grep -q 'Invalid exchange' <<<"$line"
+    fnp_log "node1: ${line#* }"
+    fnp_check "node1's next write fails with EBADE (Invalid exchange)" grep -q 'Invalid exchange' <<<"$line"
 fi
 node_thaw node1
 now_us; T_WD=$REPLY
-log "node1's watchdog thawed"
+fnp_log "node1's watchdog thawed"
 # node1 missed Pacemaker's notification of its own fencing (it was frozen),
 # so nothing in Pacemaker stops it; its watchdog (fence_nvme_pr_check) finds
 # its key gone and reboots it.
 if wait_for "node1's watchdog to reboot it" 60 watchdog_rebooted node1; then
-    timing "watchdog thawed -> node1 rebooted by it $(secs "$T_WD" "$REPLY") s"
-    pass "node1's watchdog (fence_nvme_pr_check) found its key gone and rebooted it"
+    fnp_timing "watchdog thawed -> node1 rebooted by it $(secs "$T_WD" "$REPLY") s"
+    fnp_pass "node1's watchdog (fence_nvme_pr_check) found its key gone and rebooted it"
 fi
 nap 3
 mapfile -t after < <(journal_read 1)
 prefix_kept=1
 for i in "${!before[@]}"; do [[ ${after[i]:-} == "${before[i]}" ]] || prefix_kept=0; done
-check "node2's records and node1's before the fence are intact" test "$prefix_kept" = 1
+fnp_check "node2's records and node1's before the fence are intact" test "$prefix_kept" = 1
 late=0
 for ((i = ${#before[@]}; i < ${#after[@]}; i++)); do [[ ${after[i]} == *" node2 "* ]] || late=$((late + 1)); done
-check_eq "no record of node1 landed after the fence" 0 "$late"
-check "node2 keeps appending" test "${#after[@]}" -gt "${#before[@]}"
+fnp_check_eq "no record of node1 landed after the fence" 0 "$late"
+fnp_check "node2 keeps appending" test "${#after[@]}" -gt "${#before[@]}"
 crm_status node2 | sed -n '/Node List/,/^$/p'
 if [[ ${FNP_CLUSTER_DEMO:-} == 1 ]]; then
-    if ((FAILED == 0)); then
-        log "VERDICT: PASSED - node2 fenced the frozen node1 through fence_nvme_pr $(secs "$T_FAIL" "$T_FENCE") s after it froze and ran the application after $(secs "$T_FAIL" "$T_APP") s; node1's write failed (Invalid exchange) and its watchdog rebooted it"
+    if ((FNP_FAILED == 0)); then
+        fnp_log "VERDICT: PASSED - node2 fenced the frozen node1 through fence_nvme_pr $(secs "$T_FAIL" "$T_FENCE") s after it froze and ran the application after $(secs "$T_FAIL" "$T_APP") s; node1's write failed (Invalid exchange) and its watchdog rebooted it"
     else
-        log "VERDICT: FAILED - $FAILED of $((PASSED + FAILED)) checks failed (see above)"
+        fnp_log "VERDICT: FAILED - $FNP_FAILED of $((FNP_PASSED + FNP_FAILED)) checks failed (see above)"
     fi
-    summary
+    fnp_summary
     exit
 fi
 
-if [[ ${FNP_CLUSTER_UNTIL:-3} == 1 ]]; then summary; exit; fi
+if [[ ${FNP_CLUSTER_UNTIL:-3} == 1 ]]; then fnp_summary; exit; fi
 
 # ------------------------------------------------------ 4. rejoin
 echo "== scenario 4: node1 reboots, is unfenced automatically and takes the service back"
@@ -170,11 +170,11 @@ echo "== scenario 4: node1 reboots, is unfenced automatically and takes the serv
 wait_for "node2's crm_mon shows node1 offline and not UNCLEAN" 180 is_clean_offline node2 node1 || exit 1
 alerts_count; from=$REPLY
 now_us; T_BOOT=$REPLY
-node_reboot node1 || { fail "node1 reboot"; exit 1; }
-log "node1 rebooted (fresh namespaces and state), corosync and Pacemaker started"
+node_reboot node1 || { fnp_fail "node1 reboot"; exit 1; }
+fnp_log "node1 rebooted (fresh namespaces and state), corosync and Pacemaker started"
 wait_alert "node1 unfenced again" 240 "$from" "* fencing node1 *Operation on of node1 by *: OK*" || exit 1
-timing "rejoin: node1 boot -> unfenced $(secs "$T_BOOT" "$ALERT_US") s"
-check_eq "node1's key is back on the disk" "$K1 $K2" "$(disk_keys 1)"
+fnp_timing "rejoin: node1 boot -> unfenced $(secs "$T_BOOT" "$ALERT_US") s"
+fnp_check_eq "node1's key is back on the disk" "$K1 $K2" "$(disk_keys 1)"
 alerts_count; from=$REPLY
 mapfile -t before < <(journal_read 1)
 now_us; T_MOVE=$REPLY
@@ -186,20 +186,20 @@ if out=$(node_run node2 crm_resource --move --resource disk --node node1 2>&1); 
     moved_by=crm_resource
 else
     moved_by=Pacemaker
-    log "crm_resource --move: ${out//$'\n'/ }"
+    fnp_log "crm_resource --move: ${out//$'\n'/ }"
 fi
 wait_alert "app started on node1" 180 "$from" "* resource node1 app start 0 *" || exit 1
-timing "switchover node2 -> node1 (moved by $moved_by): $(secs "$T_MOVE" "$ALERT_US") s"
-pass "node1 took the service over again"
-node_run node2 crm_resource --clear --resource disk >/dev/null 2>&1 || fail "crm_resource --clear"
+fnp_timing "switchover node2 -> node1 (moved by $moved_by): $(secs "$T_MOVE" "$ALERT_US") s"
+fnp_pass "node1 took the service over again"
+node_run node2 crm_resource --clear --resource disk >/dev/null 2>&1 || fnp_fail "crm_resource --clear"
 wait_for "node1 wrote 2 records" 60 records_ok node1 2 || exit 1
 mapfile -t after < <(journal_read 1)
 prefix_kept=1
 for i in "${!before[@]}"; do [[ ${after[i]:-} == "${before[i]}" ]] || prefix_kept=0; done
-check "the journal is intact and node1 continues it" test "$prefix_kept" = 1 -a "${after[-1]}" != "${before[-1]}"
-check "the continuation is node1's" test "${after[-1]#* }" != "${after[-1]#* node1 }"
+fnp_check "the journal is intact and node1 continues it" test "$prefix_kept" = 1 -a "${after[-1]}" != "${before[-1]}"
+fnp_check "the continuation is node1's" test "${after[-1]#* }" != "${after[-1]#* node1 }"
 
-if [[ ${FNP_CLUSTER_UNTIL:-3} == 4 ]]; then summary; exit; fi
+if [[ ${FNP_CLUSTER_UNTIL:-3} == 4 ]]; then fnp_summary; exit; fi
 
 # ------------------------------------------------------ 3. split brain
 echo "== scenario 3: the link between node1 and node2 is cut; both try to fence"
@@ -207,29 +207,29 @@ key_of() { readme_map_key "$1"; }
 alerts_count; from=$REPLY
 node_link node1 down
 now_us; T_CUT=$REPLY
-log "link cut (fnp-node1 down): node1 runs the service, node2 is idle"
+fnp_log "link cut (fnp-node1 down): node1 runs the service, node2 is idle"
 wait_alert "one node fences the other" 180 "$from" "* fencing node* *Operation * of node* by node*: OK*" || exit 1
 T_FENCE=$ALERT_US
 desc=${ALERT#*Operation }
 L=${desc#* of }; L=${L%% *}
 W=${desc#* by }; W=${W%% *}
-log "$W fenced $L: Operation $desc"
+fnp_log "$W fenced $L: Operation $desc"
 nap 15
-check_eq "only the winner's key is on the disk" "$(key_of "$W")" "$(disk_keys 1)"
+fnp_check_eq "only the winner's key is on the disk" "$(key_of "$W")" "$(disk_keys 1)"
 # Only this scenario's alerts: scenario 1 had node2 fence node1 already.
 tail -n +$((from + 1)) "$ALERTS" | grep -q "Operation [a-z]* of $W by $L [^:]*: OK" &&
-    fail "$L fenced $W too" || pass "$L did not fence $W"
+    fnp_fail "$L fenced $W too" || fnp_pass "$L did not fence $W"
 tail -n +$((from + 1)) "$ALERTS" | grep "Operation [a-z]* of $W by $L" | head -n 2 | sed 's/^[^ ]* /  /'
-host_write_test "$L"; check_eq "$L cannot write (EBADE)" 2 "$?"
-wait_for "$L's watchdog to reboot it" 60 watchdog_rebooted "$L" && pass "$L's watchdog rebooted it"
-write_test "$W"; check_eq "$W can write" 0 "$?"
+host_write_test "$L"; fnp_check_eq "$L cannot write (EBADE)" 2 "$?"
+wait_for "$L's watchdog to reboot it" 60 watchdog_rebooted "$L" && fnp_pass "$L's watchdog rebooted it"
+write_test "$W"; fnp_check_eq "$W can write" 0 "$?"
 if [[ $W == node1 ]]; then
     n1=$(grep -c ' ok$' "$CLUSTER_STATE/journal-node1.log")
-    wait_for "node1 keeps writing" 30 records_ok node1 $((n1 + 2)) && pass "the service kept running on node1"
-    timing "split brain: cut -> fence complete $(secs "$T_CUT" "$T_FENCE") s, service never stopped (on the winner)"
+    wait_for "node1 keeps writing" 30 records_ok node1 $((n1 + 2)) && fnp_pass "the service kept running on node1"
+    fnp_timing "split brain: cut -> fence complete $(secs "$T_CUT" "$T_FENCE") s, service never stopped (on the winner)"
 else
     wait_alert "app started on node2" 180 "$from" "* resource node2 app start 0 *" &&
-        pass "the service moved to node2" &&
-        timing "split brain: cut -> fence complete $(secs "$T_CUT" "$T_FENCE") s, cut -> app running on node2 $(secs "$T_CUT" "$ALERT_US") s"
+        fnp_pass "the service moved to node2" &&
+        fnp_timing "split brain: cut -> fence complete $(secs "$T_CUT" "$T_FENCE") s, cut -> app running on node2 $(secs "$T_CUT" "$ALERT_US") s"
 fi
-summary
+fnp_summary

@@ -26,14 +26,31 @@
 #
 # Nodes: fnp_on nodeI CMD...  like "node.sh exec nodeI CMD...", one process
 # fewer (nsenter only).
+#   fnp_ns_dev HOST K      HOST's device for namespace K, like
+#                          "nvmet-target.sh dev HOST K" (the same map file),
+#                          without starting a process
+#   fnp_derived_key CLUSTER NODEID
+#                          the key the agents derive from Corosync without a
+#                          key map: 32-bit FNV-1a of the cluster name, then
+#                          the nodeid, as 0x%x
 #
-# Test bookkeeping (PASS/FAIL lines on stdout):
-#   fnp_pass MSG, fnp_fail MSG
+# Test bookkeeping (PASS/FAIL/TIMING/SUMMARY lines on stdout, which the tests'
+# logs and readers rely on: keep their form):
+#   fnp_pass MSG, fnp_fail MSG     "PASS: MSG [+12.3s]", "FAIL: ..."
 #   fnp_check MSG CMD...           PASS if CMD succeeds, FAIL otherwise
 #   fnp_check_rc RC MSG CMD...     PASS if CMD exits with RC
 #   fnp_check_eq MSG WANT GOT      PASS if the strings are equal
+#   fnp_timing MSG                 "TIMING: MSG"
 #   fnp_summary                    print totals; returns 1 if anything failed
 #   fnp_elapsed                    seconds since lib.sh was sourced
+#   fnp_log MSG                    "[  12.3s] MSG": a scenario's progress line
+#
+# Messages of the test bed's tools (stderr, named by FNP_PROG, default the
+# script's file name; the one die of the test bed):
+#   fnp_note MSG           "PROG: MSG"
+#   fnp_die MSG            "PROG: ERROR: MSG", exit FNP_DIE_STATUS (default 1;
+#                          125 for a test that could not run at all)
+#   fnp_usage_error MSG    "PROG: MSG (see --help)", exit 2
 #
 # Paths: FNP_VM_DIR (set by run-vm.sh), FNP_NVMET=nvmet-target.sh,
 # FNP_NODE=node.sh, FNP_LIB=this file.
@@ -192,6 +209,24 @@ fnp_resv_holders() { fnp_resv_parse "$1" && _fnp_print_keys holders; }
 fnp_resv_rtype() { fnp_resv_parse "$1" && printf '%s\n' "$FNP_REPORT_RTYPE"; }
 fnp_resv_gen() { fnp_resv_parse "$1" && printf '%s\n' "$FNP_REPORT_GEN"; }
 
+fnp_ns_dev() {
+    local host ns dev
+    while read -r host ns dev; do
+        if [[ $host == "$1" && $ns == "$2" ]]; then printf '%s\n' "$dev"; return 0; fi
+    done <"${NVMET_STATE:-/run/nvmet}/map"
+    echo "fnp: no device for $1 namespace $2" >&2
+    return 1
+}
+
+fnp_derived_key() {
+    local name=$1 h=2166136261 i c
+    for ((i = 0; i < ${#name}; i++)); do
+        printf -v c '%d' "'${name:i:1}"
+        h=$((((h ^ c) * 16777619) & 0xffffffff))
+    done
+    printf '0x%x\n' $(((h << 32) | $2))
+}
+
 fnp_has_key() {
     local want k
     _fnp_key_hex "$2" || return 1
@@ -227,10 +262,21 @@ fnp_check_eq() {
     if [[ $2 == "$3" ]]; then fnp_pass "$1"; else fnp_fail "$1 (want '$2', got '$3')"; fi
 }
 
+fnp_timing() { echo "TIMING: $*"; }
+
 fnp_summary() {
     echo "SUMMARY: $FNP_PASSED passed, $FNP_FAILED failed"
     ((FNP_FAILED == 0))
 }
+
+fnp_log() { printf '[%6ss] %s\n' "$(fnp_elapsed)" "$*"; }
+
+fnp_note() { printf '%s: %s\n' "${FNP_PROG:-${0##*/}}" "$*" >&2; }
+fnp_die() {
+    printf '%s: ERROR: %s\n' "${FNP_PROG:-${0##*/}}" "$*" >&2
+    exit "${FNP_DIE_STATUS:-1}"
+}
+fnp_usage_error() { printf '%s: %s (see --help)\n' "${FNP_PROG:-${0##*/}}" "$*" >&2; exit 2; }
 
 # Executed rather than sourced: run the named fnp_* function.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then
