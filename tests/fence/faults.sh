@@ -8,8 +8,9 @@
 # "//", kernel name) is refused before anything changes.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/faults.sh" "${1:-}" 300
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/faults.sh" 300 "${1:-}"
 AGENT=$1
 
 setup_cluster 3 2
@@ -34,7 +35,7 @@ sed 's/^/  agent: /' /tmp/off.out
 fnp_check_eq "off fails when a namespace is disabled (exit 1)" 1 "$rc"
 fnp_check "the error names the device" grep -q "/dev/data-disk2" /tmp/off.out
 fnp_check "it ended within delay + power_timeout ($took ms)" test "$took" -lt 7500
-echo "TIMING: failure reported after $took ms"
+fnp_timing "failure reported after $took ms"
 fnp_check_rc 1 "monitor fails too" agent node1 -o monitor -d "$DEV" --power-timeout=5
 "$FNP_NVMET" ns-enable 2 >/dev/null && "$FNP_NODE" refresh >/dev/null || fnp_fail "ns-enable 2"
 
@@ -71,7 +72,7 @@ else
 fi
 
 # One namespace under two names: a by-id style link, the kernel name, "//".
-kname=$(ns_dev host1 1)
+kname=$(fnp_ns_dev host1 1)
 keys_before="$(keys 1) / $(keys 2)"
 for twin in "$kname" /dev//data-disk; do
     out=$(agent node1 -o on -n 0x1 -d "/dev/data-disk,/dev/data-disk2,$twin" 2>&1); rc=$?

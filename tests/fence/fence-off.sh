@@ -6,8 +6,9 @@
 # survivor; after a reboot (fresh /run) it unfences and writes again.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/fence-off.sh" "${1:-}"
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/fence-off.sh" 240 "${1:-}"
 AGENT=$1
 
 setup_cluster 2 2
@@ -21,7 +22,7 @@ fnp_check_rc 0 "node2 can write before the fence" write node2 1 20 "node2-before
 start=$(now_ms)
 fnp_check_rc 0 "node1 fences node2 (stdin, pcmk_host_map key)" \
     agent_stdin node1 action=off nodename=node2 port=0x2 "devices=$DEV" pcmk_delay_max=0 "unknown_extra=1"
-echo "TIMING: off through stdin took $(($(now_ms) - start)) ms (agent process, 2 namespaces, emulated CPU)"
+fnp_timing "off through stdin took $(($(now_ms) - start)) ms (agent process, 2 namespaces, emulated CPU)"
 fnp_check_eq "node2's key is gone from namespace 1" "0x1" "$(keys 1)"
 fnp_check_eq "node2's key is gone from namespace 2" "0x1" "$(keys 2)"
 fnp_check_eq "node2's writes fail with EBADE on every namespace" "2 2" "$(write_results node2)"

@@ -6,8 +6,9 @@
 # never exit 0 with the victim writable.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/holder-deviation.sh" "${1:-}"
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/holder-deviation.sh" 240 "${1:-}"
 AGENT=$1
 
 setup_cluster 3 2
@@ -17,7 +18,7 @@ for n in 1 2 3; do
         agent "node$n" -o on -n "0x$n" -d "$DEV" --reservation-type=write-exclusive-registrants-only
 done
 fnp_check_eq "reservation type is WERO (3)" 3 "$(rtype 1)"
-fnp_check_eq "node1 (the first) holds it" "0x1" "$(fnp_resv_holders "$(ns_dev host1 1)")"
+fnp_check_eq "node1 (the first) holds it" "0x1" "$(fnp_resv_holders "$(fnp_ns_dev host1 1)")"
 out=$(agent node1 -o off -n 0x2 -d "$DEV" -v 2>&1); rc=$?
 echo "$out" | sed 's/^/  agent: /'
 fnp_check_eq "the holder's fence of node2 succeeds (exit 0)" 0 "$rc"

@@ -10,8 +10,9 @@
 # Usage: kubernetes-container.sh AGENT
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/kubernetes-container.sh" "${1:-}" 420
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/kubernetes-container.sh" 420 "${1:-}"
 AGENT=$1
 
 command -v podman >/dev/null || { echo "FAIL: podman is not installed (packaging/install-deps.sh test)"; exit 1; }
@@ -38,7 +39,7 @@ PODMAN=(podman --root "$WORK/storage" --runroot "$WORK/run" --storage-driver vfs
 # shellcheck disable=SC2016 # expanded by the inner bash
 fnp_check "the image is imported from the local root file system" \
     bash -c 'tar -C "$1" -c . | "${@:2}" import -q - localhost/fence-nvme-pr:test >/dev/null' _ "$rootfs" "${PODMAN[@]}"
-echo "TIMING: podman import took $(($(now_ms) - start)) ms"
+fnp_timing "podman import took $(($(now_ms) - start)) ms"
 
 # ctr NODE ARGS...: the agent in a container, in NODE, given NODE's namespace
 # only (at the path the node knows it by) and the host's /run/fence_nvme_pr
@@ -62,7 +63,7 @@ for n in 1 2; do
     fnp_check_rc 0 "node$n registers from a container (on)" \
         ctr "node$n" --action=on "--nodename=node$n" "--key-map=$MAP" "--devices=$DEV"
 done
-echo "TIMING: two 'on' in containers took $(($(now_ms) - t)) ms"
+fnp_timing "two 'on' in containers took $(($(now_ms) - t)) ms"
 fnp_check_eq "both keys are registered" "0x6b01 0x6b02" "$(tr ' ' '\n' <<<"$(keys 1)" | sort | tr '\n' ' ' | sed 's/ $//')"
 out=$(ctr node1 --action status --key-map "$MAP" --devices "$DEV" --plug node2 2>/dev/null); rc=$?
 fnp_check_eq "status of node2 from a container: Status: ON, exit 0" "Status: ON 0" "$out $rc"

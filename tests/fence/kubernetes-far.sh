@@ -16,11 +16,9 @@
 # Usage: kubernetes-far.sh AGENT CHECK (fence_nvme_pr, fence_nvme_pr_check)
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-if [[ ${FNP_VM:-} != 1 ]]; then
-    [[ -x ${1:-} && -x ${2:-} ]] || { echo "usage: $0 AGENT CHECK (build first)" >&2; exit 1; }
-    exec "$VM_DIR/run-vm.sh" --timeout 300 -- "$HERE/kubernetes-far.sh" "$1" "$2"
-fi
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/kubernetes-far.sh" 300 "${1:-}" "${2:-}"
 AGENT=$1
 CHECK=$2
 
@@ -117,7 +115,7 @@ echo "INFO: a remediation with timeout 0.3 s: $( [[ $first == 0 ]] && echo "kill
 tries=$(far_remediate node2 5 5 60)
 took=$(($(now_ms) - start))
 fnp_check "FAR's remediation with its defaults succeeds (try $tries)" test "$tries" -ge 1
-echo "TIMING: stall -> fenced through FAR's invocation: $took ms (both remediations, emulated CPU)"
+fnp_timing "stall -> fenced through FAR's invocation: $took ms (both remediations, emulated CPU)"
 cat "$OUT/far.tries"
 fnp_check "the agent said reboot is carried out as off" grep -q "reboot: carried out as off" "$OUT/far.err"
 fnp_check_eq "node2's key is gone" "0x6b38730000000001 0x6b38730000000003" \

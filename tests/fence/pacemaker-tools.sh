@@ -7,8 +7,9 @@
 # pcs stonith describe/create, option checks) runs on the host: pcs.sh.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/pacemaker-tools.sh" "${1:-}"
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/pacemaker-tools.sh" 240 "${1:-}"
 AGENT=$1
 
 setup_cluster 1 1

@@ -6,8 +6,9 @@
 # already been fenced, and the devices never end up split between them.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/race.sh" "${1:-}" 400
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/race.sh" 400 "${1:-}"
 AGENT=$1
 
 setup_cluster 2 3

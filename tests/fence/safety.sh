@@ -14,13 +14,10 @@
 # Usage: safety.sh FENCE_AGENT CHECK RESOURCE_AGENT (each as built).
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-if [[ ${FNP_VM:-} != 1 ]]; then
-    for binary in "${1:-}" "${2:-}" "${3:-}"; do
-        [[ -x $binary ]] || { echo "no binary at '$binary' (build first)" >&2; exit 1; }
-    done
-    exec "$VM_DIR/run-vm.sh" --timeout 300 -- "$HERE/safety.sh" "$1" "$2" "$3"
-fi
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/safety.sh" 300 "${1:-}" "${2:-}" "${3:-}"
+# RA: the resource agent as built, run by its own ra() below.
 AGENT=$1 CHECK=$2 RA=$3
 
 setup_cluster 3 3

@@ -4,8 +4,9 @@
 # node fences another on all of them; only the victim loses write access.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/scale.sh" "${1:-}" 400
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/scale.sh" 400 "${1:-}"
 AGENT=$1
 
 setup_cluster 16 8
@@ -19,10 +20,10 @@ for ((first = 1; first <= 16; first += 4)); do
     done
     for n in "${!pids[@]}"; do wait "${pids[n]}" || fnp_fail "node$n unfences"; done
 done
-fnp_check_eq "16 keys on namespace 8" 16 "$(fnp_resv_keys "$(ns_dev host1 8)" | wc -l)"
+fnp_check_eq "16 keys on namespace 8" 16 "$(fnp_resv_keys "$(fnp_ns_dev host1 8)" | wc -l)"
 start=$(now_ms)
 fnp_check_rc 0 "node3 fences node11 on 8 namespaces" agent node3 -o off -n 0xb -d "$DEV"
-echo "TIMING: off of 1 of 16 hosts on 8 namespaces took $(($(now_ms) - start)) ms"
+fnp_timing "off of 1 of 16 hosts on 8 namespaces took $(($(now_ms) - start)) ms"
 # The victim and three survivors write at the same time, each in its own node.
 outdir=$(mktemp -d) || exit 1
 for n in 11 1 3 16; do write_results "node$n" >"$outdir/node$n" & done
@@ -34,5 +35,5 @@ done
 for k in 1 4 8; do
     fnp_check "node11's key is gone from namespace $k" key_absent "$k" 0xb
 done
-fnp_check_eq "15 keys remain on namespace 8" 15 "$(fnp_resv_keys "$(ns_dev host1 8)" | wc -l)"
+fnp_check_eq "15 keys remain on namespace 8" 15 "$(fnp_resv_keys "$(fnp_ns_dev host1 8)" | wc -l)"
 fnp_summary

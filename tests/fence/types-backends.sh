@@ -9,8 +9,9 @@
 # process starts. Each backend's output is printed whole, in order.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/types-backends.sh" "${1:-}" 300
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/types-backends.sh" 300 "${1:-}"
 AGENT=$1
 
 types=(write-exclusive exclusive-access write-exclusive-registrants-only

@@ -4,8 +4,9 @@
 # Pacemaker does and on the command line; status, list, monitor answer right.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-fence_enter_vm "$HERE/unfence-status.sh" "${1:-}"
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/unfence-status.sh" 240 "${1:-}"
 AGENT=$1
 
 setup_cluster 3 2

@@ -11,8 +11,9 @@
 # run directly and through crm_resource --force-check.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-source "$HERE/lib.sh"
-ocf_enter_vm "$HERE/failover.sh" "${1:-}"
+# shellcheck source=../vm/scenario-lib.sh
+source "$HERE/../vm/scenario-lib.sh"
+scenario_enter_vm "$HERE/failover.sh" 240 "${1:-}"
 
 setup_cluster 2 2 "$1"
 # One key per node, given as Pacemaker passes one resource's parameters to
@@ -102,13 +103,7 @@ fnp_check_rc 0 "node1 stop" ra node1 stop "${P[@]}"
 echo "== degraded (OCF 1.1)"
 ONE=required_devices=1
 # crm_resource runs the agent outside any cluster; its exit code is the agent's.
-crm() {
-    local action=$1 o
-    shift
-    local -a options=()
-    for o in "${P[@]}" "$@"; do options+=(--option "$o"); done
-    on node1 crm_resource "$action" --class ocf --provider nvmepr --agent nvme_persist "${options[@]}" >/tmp/crm.out 2>&1
-}
+crm() { crm_ra "$1" "${P[@]}" "${@:2}"; }
 fnp_check_rc 0 "node1 start with required_devices=1" ra node1 start "${P[@]}" "$ONE"
 fnp_check_rc 0 "node1 monitor: every device held (0)" ra node1 monitor "${P[@]}" "$ONE" "$RECURRING"
 if "$FNP_NVMET" ns-disable 2 >/dev/null; then
