@@ -33,17 +33,19 @@ readonly TIMEOUT=${FNP_COMPAT_TIMEOUT:-600}
 # here at load 20).
 readonly VM_OPTS=(--timeout "$TIMEOUT" --smp 1 --mem 1024 --append no_timer_check)
 
-die() { echo "kernel-tcp: ERROR: $*" >&2; exit 125; }
+# shellcheck source=../vm/guest/lib.sh
+source "$VM/guest/lib.sh"  # fnp_die
+FNP_PROG=kernel-tcp FNP_DIE_STATUS=125
 
-(($# == 4)) || die "usage: kernel-tcp.sh SUITE FENCE_NVME_PR FENCE_NVME_PR_CHECK NVME_PERSIST"
+(($# == 4)) || fnp_die "usage: kernel-tcp.sh SUITE FENCE_NVME_PR FENCE_NVME_PR_CHECK NVME_PERSIST"
 suite=$1
-for bin in "${@:2}"; do [[ -x $bin ]] || die "no binary at '$bin' (build first)"; done
+for bin in "${@:2}"; do [[ -x $bin ]] || fnp_die "no binary at '$bin' (build first)"; done
 
 # Fetch both kernels before the clock of either VM starts.
-"$VM/fetch-kernel.sh" >/dev/null || die "cannot fetch the test bed's kernel"
-"$VM/fetch-kernel.sh" --suite "$suite" >/dev/null || die "cannot fetch Debian $suite's kernel"
+"$VM/fetch-kernel.sh" >/dev/null || fnp_die "cannot fetch the test bed's kernel"
+"$VM/fetch-kernel.sh" --suite "$suite" >/dev/null || fnp_die "cannot fetch Debian $suite's kernel"
 
-SHARE=$(mktemp -d "${TMPDIR:-/tmp}/fnp-compat.XXXXXX") || die "mktemp failed"
+SHARE=$(mktemp -d "${TMPDIR:-/tmp}/fnp-compat.XXXXXX") || fnp_die "mktemp failed"
 TARGET_PID=''
 # shellcheck disable=SC2317 # called from the EXIT trap
 cleanup() {
@@ -70,7 +72,7 @@ for ((i = 0; i < TIMEOUT * 10; i++)); do
     kill -0 "$TARGET_PID" 2>/dev/null || break
     sleep 0.1
 done
-[[ -e $SHARE/target-ready && -S $sock ]] || die "the target VM did not come up (see [target] above)"
+[[ -e $SHARE/target-ready && -S $sock ]] || fnp_die "the target VM did not come up (see [target] above)"
 
 node_rc=0
 "$VM/run-vm.sh" "${VM_OPTS[@]}" --kernel-suite "$suite" --multipath default \

@@ -27,7 +27,9 @@ readonly BUSYBOX=${FENCE_NVME_PR_BUSYBOX:-/bin/busybox}
 # A module the kernel has built in is skipped.
 readonly ROOT_MODULES=(virtio_pci 9pnet_virtio 9p overlay)
 
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
+# shellcheck source=guest/lib.sh
+source "$HERE/guest/lib.sh"  # fnp_die
+FNP_PROG=$PROG
 
 # Print module paths (relative to the module dir) in load order: each
 # module's dependencies (reversed modules.dep order, as modprobe does), then
@@ -39,7 +41,7 @@ resolve_modules() {
     for name in "${ROOT_MODULES[@]}"; do
         if ! line=$(grep -E "(^|/)${name}\.ko(\.[a-z]+)?:" "$moddir/modules.dep"); then
             grep -qE "(^|/)${name}\.ko\$" "$moddir/modules.builtin" 2>/dev/null && continue
-            die "module $name not found in $moddir/modules.dep"
+            fnp_die "module $name not found in $moddir/modules.dep"
         fi
         path=${line%%:*}
         read -r -a deps <<<"${line#*:}"
@@ -60,23 +62,23 @@ decompress_module() {
         *.ko.zst) zstd -qdc "$src" >"$dst" ;;
         *.ko.gz) gzip -dc "$src" >"$dst" ;;
         *.ko) cp "$src" "$dst" ;;
-        *) die "unknown module format: $src" ;;
+        *) fnp_die "unknown module format: $src" ;;
     esac
 }
 
 main() {
-    (($# == 1)) || die "usage: build-initramfs.sh KERNEL_DIR"
+    (($# == 1)) || fnp_die "usage: build-initramfs.sh KERNEL_DIR"
     local kdir=$1 kver moddir
-    [[ -f $kdir/kver ]] || die "$kdir is not a kernel dir from fetch-kernel.sh"
+    [[ -f $kdir/kver ]] || fnp_die "$kdir is not a kernel dir from fetch-kernel.sh"
     kver=$(<"$kdir/kver")
     moddir=$kdir/lib/modules/$kver
-    [[ -x $BUSYBOX ]] || die "$BUSYBOX not found (install busybox-static)"
-    command -v cpio >/dev/null || die "cpio not found (install cpio)"
-    file_is_static "$BUSYBOX" || die "$BUSYBOX is not statically linked (install busybox-static)"
+    [[ -x $BUSYBOX ]] || fnp_die "$BUSYBOX not found (install busybox-static)"
+    command -v cpio >/dev/null || fnp_die "cpio not found (install cpio)"
+    file_is_static "$BUSYBOX" || fnp_die "$BUSYBOX is not statically linked (install busybox-static)"
 
     local -a mods
     mapfile -t mods < <(resolve_modules "$moddir")
-    ((${#mods[@]})) || die "module resolution failed"
+    ((${#mods[@]})) || fnp_die "module resolution failed"
 
     local hash out
     hash=$( { printf '%s\n' "$kver" "${mods[@]}"; cat "$HERE/initramfs-init.sh" "$BUSYBOX" "$0"; } |
@@ -96,7 +98,7 @@ main() {
     build_tree "$tmp/root" "$moddir" "${mods[@]}"
     (cd "$tmp/root" && find . -print0 | LC_ALL=C sort -z |
         cpio --null --create --format=newc --quiet | gzip -1) >"$tmp/img" ||
-        die "cpio failed"
+        fnp_die "cpio failed"
     mv "$tmp/img" "$out"
     # Images of older inputs, unused for a day, are dead weight.
     find "$CACHE/initramfs" -maxdepth 1 -name '*.cpio.gz' ! -newermt '-1 day' -delete 2>/dev/null || true

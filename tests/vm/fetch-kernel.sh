@@ -37,8 +37,9 @@ readonly KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 # shellcheck source=apt-mirror.sh
 source "$(dirname "${BASH_SOURCE[0]}")/apt-mirror.sh"   # find_mirror
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
+# shellcheck source=guest/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/guest/lib.sh"  # fnp_note, fnp_die
+FNP_PROG=$PROG
 
 SUITE=unstable
 
@@ -107,7 +108,7 @@ depends_of() {
 resolve_packages() {
     local image dep
     image=$(depends_of "linux-image-$FLAVOUR" | grep -m1 '^linux-image-') ||
-        die "linux-image-$FLAVOUR not found in $SUITE on $MIRROR"
+        fnp_die "linux-image-$FLAVOUR not found in $SUITE on $MIRROR"
     printf '%s\n' "$image"
     for dep in $(depends_of "$image"); do
         case $dep in
@@ -122,14 +123,14 @@ unpack() {
     root=$out/.unpacked
     mkdir -p "$root"
     for deb in "$debs"/*.deb; do
-        dpkg-deb -x "$deb" "$root" || die "cannot unpack $deb"
+        dpkg-deb -x "$deb" "$root" || fnp_die "cannot unpack $deb"
     done
     # Merged-/usr packages use usr/lib/modules, older ones lib/modules.
     moddir=
     for d in "$root"/usr/lib/modules/* "$root"/lib/modules/*; do
         if [[ -d $d ]]; then moddir=$d; break; fi
     done
-    [[ -n $moddir ]] || die "no modules directory in the kernel packages"
+    [[ -n $moddir ]] || fnp_die "no modules directory in the kernel packages"
     kver=${moddir##*/}
     mkdir -p "$out/lib/modules"
     mv "$moddir" "$out/lib/modules/$kver"
@@ -138,12 +139,12 @@ unpack() {
     elif [[ -f $root/boot/vmlinuz-$kver ]]; then
         mv "$root/boot/vmlinuz-$kver" "$out/vmlinuz"
     else
-        die "no vmlinuz in the kernel packages"
+        fnp_die "no vmlinuz in the kernel packages"
     fi
     rm -rf "$root"
     # The packages ship no modules.dep (postinst runs depmod); make one so
     # the guest's modprobe (and build-initramfs.sh) can resolve dependencies.
-    depmod -b "$out" "$kver" 2>/dev/null || die "depmod failed for $kver"
+    depmod -b "$out" "$kver" 2>/dev/null || fnp_die "depmod failed for $kver"
     printf '%s\n' "$kver" >"$out/kver"
 }
 
@@ -152,23 +153,23 @@ main() {
     while (($#)); do
         case $1 in
             --refresh) refresh=1; shift ;;
-            --suite) SUITE=${2:-}; shift 2 || die "--suite wants a Debian suite name" ;;
-            -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-            *) die "unknown argument: $1 (usage: fetch-kernel.sh [--suite SUITE] [--refresh])" ;;
+            --suite) SUITE=${2:-}; shift 2 || fnp_die "--suite wants a Debian suite name" ;;
+            -h|--help) fnp_usage; exit 0 ;;
+            *) fnp_die "unknown argument: $1 (usage: fetch-kernel.sh [--suite SUITE] [--refresh])" ;;
         esac
     done
     # The suite becomes a file name and an apt sources field.
-    [[ $SUITE =~ ^[a-z][a-z0-9-]*$ && $SUITE != current ]] || die "bad suite name '$SUITE'"
+    [[ $SUITE =~ ^[a-z][a-z0-9-]*$ && $SUITE != current ]] || fnp_die "bad suite name '$SUITE'"
     readonly SUITE
     local link
     link=$(suite_link)
     if ((!refresh)) && cached_kernel; then return 0; fi
 
-    command -v apt-get >/dev/null || die "apt-get not found"
-    command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
-    command -v depmod >/dev/null || die "depmod not found (install kmod)"
-    [[ -r $KEYRING ]] || die "$KEYRING missing (install debian-archive-keyring)"
-    mkdir -p "$CACHE/kernel" || die "cannot create $CACHE"
+    command -v apt-get >/dev/null || fnp_die "apt-get not found"
+    command -v dpkg-deb >/dev/null || fnp_die "dpkg-deb not found"
+    command -v depmod >/dev/null || fnp_die "depmod not found (install kmod)"
+    [[ -r $KEYRING ]] || fnp_die "$KEYRING missing (install debian-archive-keyring)"
+    mkdir -p "$CACHE/kernel" || fnp_die "cannot create $CACHE"
 
     # Serialise concurrent fetches (parallel ctest runs share the cache).
     exec 9>"$CACHE/.fetch.lock"
@@ -176,16 +177,16 @@ main() {
     rm -rf "$CACHE"/kernel/.tmp.*   # leftovers of an interrupted fetch
     if ((!refresh)) && cached_kernel; then return 0; fi
 
-    MIRROR=$(find_mirror) || die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
+    MIRROR=$(find_mirror) || fnp_die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
     APT_ROOT=$CACHE/apt
     write_apt_config "$APT_ROOT" "$MIRROR"
 
     local logf=$CACHE/fetch.log start=$SECONDS
-    log "updating package lists for $SUITE from $MIRROR"
+    fnp_note "updating package lists for $SUITE from $MIRROR"
     # apt-get update can exit 0 with a failed index: check the index too.
     if ! papt apt-get -q update >"$logf" 2>&1 ||
         ! papt apt-cache show "linux-image-$FLAVOUR" >/dev/null 2>&1; then
-        die "apt-get update for Debian $SUITE from $MIRROR failed: $(apt_error "$logf") (log: $logf)"
+        fnp_die "apt-get update for Debian $SUITE from $MIRROR failed: $(apt_error "$logf") (log: $logf)"
     fi
 
     local -a pkgs
@@ -193,7 +194,7 @@ main() {
     mapfile -t pkgs < <(resolve_packages)
     # One package up to 6.x (linux-image-X holds image and modules), several
     # from 7.x; unpack checks that a vmlinuz and a module tree came out.
-    ((${#pkgs[@]} >= 1)) || die "could not resolve the packages of linux-image-$FLAVOUR"
+    ((${#pkgs[@]} >= 1)) || fnp_die "could not resolve the packages of linux-image-$FLAVOUR"
 
     # --refresh: nothing to download if the current kernel has these versions.
     local wanted
@@ -201,7 +202,7 @@ main() {
         printf '%s %s\n' "$p" "$(papt apt-cache show --no-all-versions "$p" | sed -n 's/^Version: //p')"
     done | sort)
     if [[ -f $link/packages && $wanted == "$(sort "$link/packages")" ]]; then
-        log "cached kernel is up to date"
+        fnp_note "cached kernel is up to date"
         rm -rf "$APT_ROOT"
         readlink -f "$link"
         return 0
@@ -212,11 +213,11 @@ main() {
     local tmp=$TMP_DIR
     trap 'rm -rf "$TMP_DIR"' EXIT
     mkdir -p "$tmp/debs"
-    log "downloading ${pkgs[*]}"
+    fnp_note "downloading ${pkgs[*]}"
     (cd "$tmp/debs" && papt apt-get -q download "${pkgs[@]}") >>"$logf" 2>&1 ||
-        die "apt-get download of ${pkgs[*]} failed: $(apt_error "$logf") (log: $logf)"
+        fnp_die "apt-get download of ${pkgs[*]} failed: $(apt_error "$logf") (log: $logf)"
 
-    log "unpacking"
+    fnp_note "unpacking"
     unpack "$tmp/debs" "$tmp/k"
     local deb
     for deb in "$tmp"/debs/*.deb; do
@@ -230,7 +231,7 @@ main() {
     kver=$(<"$tmp/k/kver")
     dest=$CACHE/kernel/$kver
     if [[ -f $dest/complete ]]; then
-        log "kernel $kver already cached"
+        fnp_note "kernel $kver already cached"
     else
         rm -rf "$dest"
         date -u +%FT%TZ >"$tmp/k/complete"
@@ -238,7 +239,7 @@ main() {
     fi
     ln -sfn "$kver" "$link"
     rm -rf "$APT_ROOT"   # ~150 MB of indexes; --refresh fetches them again
-    log "kernel $kver ($SUITE) ready in $((SECONDS - start)) s"
+    fnp_note "kernel $kver ($SUITE) ready in $((SECONDS - start)) s"
     readlink -f "$link"
 }
 

@@ -55,8 +55,9 @@ readonly BUILD_PACKAGES=(
     dpkg-dev debhelper fakeroot
 )
 
-log() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
+# shellcheck source=guest/lib.sh
+source "$HERE/guest/lib.sh"  # fnp_note, fnp_die
+FNP_PROG=$PROG
 
 # The agents under test are built on this Debian 12 machine and linked
 # dynamically (as the Debian package is). The one library of theirs that a
@@ -69,7 +70,7 @@ add_host_runtime() {
     local dest=$1 lib
     for lib in $(ldconfig -p | awk '/libboost_program_options\.so\.[0-9]/ && /x86-64/ {print $NF}'); do
         [[ -e $dest/usr/lib/x86_64-linux-gnu/${lib##*/} ]] && continue
-        cp -L "$lib" "$dest/usr/lib/x86_64-linux-gnu/" || die "cannot copy $lib into $dest"
+        cp -L "$lib" "$dest/usr/lib/x86_64-linux-gnu/" || fnp_die "cannot copy $lib into $dest"
     done
 }
 
@@ -77,14 +78,14 @@ main() {
     local suite=trixie refresh=0 profile=guest
     while (($#)); do
         case $1 in
-            --suite) suite=${2:-}; shift 2 || die "--suite wants a Debian suite name" ;;
-            --profile) profile=${2:-}; shift 2 || die "--profile wants guest or build" ;;
+            --suite) suite=${2:-}; shift 2 || fnp_die "--suite wants a Debian suite name" ;;
+            --profile) profile=${2:-}; shift 2 || fnp_die "--profile wants guest or build" ;;
             --refresh) refresh=1; shift ;;
-            -h|--help) sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-            *) die "unknown argument: $1 (usage: fetch-root.sh [--suite SUITE] [--profile guest|build] [--refresh])" ;;
+            -h|--help) fnp_usage; exit 0 ;;
+            *) fnp_die "unknown argument: $1 (usage: fetch-root.sh [--suite SUITE] [--profile guest|build] [--refresh])" ;;
         esac
     done
-    [[ $suite =~ ^[a-z][a-z0-9-]*$ ]] || die "bad suite name '$suite'"
+    [[ $suite =~ ^[a-z][a-z0-9-]*$ ]] || fnp_die "bad suite name '$suite'"
     # name: the root's name without its hash (also its link, log and
     # download cache); the guest profile's hash is what it always was.
     local name packages=() hash
@@ -93,7 +94,7 @@ main() {
             hash=$(printf '%s\n' "$suite" "${packages[@]}" | sha256sum | cut -c1-12) ;;
         build) name=$suite-build; packages=("${BUILD_PACKAGES[@]}")
             hash=$(printf '%s\n' "$suite" build "${packages[@]}" | sha256sum | cut -c1-12) ;;
-        *) die "unknown profile '$profile' (guest or build)" ;;
+        *) fnp_die "unknown profile '$profile' (guest or build)" ;;
     esac
     local dest link=$CACHE/root/$name
     dest=$CACHE/root/$name-$hash
@@ -102,11 +103,11 @@ main() {
         printf '%s\n' "$dest"
         return 0
     fi
-    [[ $EUID == 0 ]] || die "needs root (debootstrap)"
-    command -v debootstrap >/dev/null || die "debootstrap not found (install debootstrap)"
-    [[ -r $KEYRING ]] || die "$KEYRING missing (install debian-archive-keyring)"
+    [[ $EUID == 0 ]] || fnp_die "needs root (debootstrap)"
+    command -v debootstrap >/dev/null || fnp_die "debootstrap not found (install debootstrap)"
+    [[ -r $KEYRING ]] || fnp_die "$KEYRING missing (install debian-archive-keyring)"
     local mirror
-    mirror=$(find_mirror) || die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
+    mirror=$(find_mirror) || fnp_die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
 
     mkdir -p "$CACHE/root"
     # One build at a time; a second caller waits and then uses it.
@@ -120,13 +121,13 @@ main() {
     TMP_DIR=$(mktemp -d "$CACHE/root/.tmp.XXXXXX")
     trap 'rm -rf "$TMP_DIR"' EXIT
     local logf=$CACHE/root/$name.log start=$SECONDS
-    log "building a Debian $suite root ($profile profile) from $mirror: debootstrap (minbase), then apt-get install of ${#packages[@]} packages (log: $logf)"
+    fnp_note "building a Debian $suite root ($profile profile) from $mirror: debootstrap (minbase), then apt-get install of ${#packages[@]} packages (log: $logf)"
     # Downloads kept across attempts (removed once the root is complete).
     mkdir -p "$CACHE/root/debs-$name"
     if ! debootstrap --variant=minbase --keyring="$KEYRING" --components=main \
         --cache-dir="$CACHE/root/debs-$name" "$suite" "$TMP_DIR/root" "$mirror" >"$logf" 2>&1; then
         cp "$TMP_DIR/root/debootstrap/debootstrap.log" "$CACHE/root/$name-debootstrap.log" 2>/dev/null
-        die "debootstrap $suite failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (logs: $logf, $CACHE/root/$name-debootstrap.log)"
+        fnp_die "debootstrap $suite failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (logs: $logf, $CACHE/root/$name-debootstrap.log)"
     fi
     # The packages with the root's own apt (its sources.list names the same
     # mirror), which orders their configuration properly where debootstrap
@@ -141,21 +142,21 @@ main() {
             DEBIAN_FRONTEND=noninteractive chroot "$r" apt-get -q \
                 install -y --no-install-recommends "$@"' fetch-root "$TMP_DIR/root" "${packages[@]}" \
         >>"$logf" 2>&1 </dev/null; then
-        die "apt-get install in the $suite root failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (log: $logf)"
+        fnp_die "apt-get install in the $suite root failed: $(grep -m1 -E '^(E|W):' "$logf" || tail -n1 "$logf") (log: $logf)"
     fi
     rm -f "$TMP_DIR/root/usr/sbin/policy-rc.d"
     rm -rf "$CACHE/root/debs-$name"
     # The packages' versions, for the README's table and the test logs.
     # shellcheck disable=SC2016 # dpkg-query format fields, not shell
     chroot "$TMP_DIR/root" dpkg-query -W -f='${Package} ${Version}\n' >"$TMP_DIR/root/fnp-packages" ||
-        die "cannot list the packages of the new root"
+        fnp_die "cannot list the packages of the new root"
     rm -rf "$TMP_DIR/root/var/cache/apt/archives/"*.deb
     [[ $profile == build ]] || add_host_runtime "$TMP_DIR/root"
     date -u +%FT%TZ >"$TMP_DIR/root/complete"
     rm -rf "$dest"
     mv "$TMP_DIR/root" "$dest"
     ln -sfn "${dest##*/}" "$link"
-    log "Debian $suite root ($profile profile) ready in $((SECONDS - start)) s: $(grep -E '^(pacemaker|pcs|corosync|crmsh|g\+\+|cmake|dpkg-dev) ' "$dest/fnp-packages" | paste -sd' ')"
+    fnp_note "Debian $suite root ($profile profile) ready in $((SECONDS - start)) s: $(grep -E '^(pacemaker|pcs|corosync|crmsh|g\+\+|cmake|dpkg-dev) ' "$dest/fnp-packages" | paste -sd' ')"
     printf '%s\n' "$dest"
 }
 

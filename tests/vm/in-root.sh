@@ -15,29 +15,31 @@
 # Needs root.
 set -euo pipefail
 
-die() { printf 'in-root: ERROR: %s\n' "$*" >&2; exit 125; }
+# shellcheck source=guest/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/guest/lib.sh"  # fnp_die
+FNP_PROG=in-root FNP_DIE_STATUS=125
 
 if [[ ${FNP_IN_ROOT_NS:-} != 1 ]]; then
-    [[ $EUID == 0 ]] || die "needs root"
+    [[ $EUID == 0 ]] || fnp_die "needs root"
     exec unshare --mount --propagation private -- env FNP_IN_ROOT_NS=1 "$0" "$@"
 fi
 unset FNP_IN_ROOT_NS
 
 root=${1:-}
 if [[ $root =~ ^[a-z][a-z0-9-]*$ && ! -d $root ]]; then
-    root=$("$(dirname "${BASH_SOURCE[0]}")/fetch-root.sh" --suite "$root") || die "no Debian $1 root (fetch-root.sh)"
+    root=$("$(dirname "${BASH_SOURCE[0]}")/fetch-root.sh" --suite "$root") || fnp_die "no Debian $1 root (fetch-root.sh)"
 fi
-[[ -n $root && -x $root/bin/bash ]] || die "usage: in-root.sh ROOT [--bind DIR]... -- COMMAND (ROOT from fetch-root.sh)"
+[[ -n $root && -x $root/bin/bash ]] || fnp_die "usage: in-root.sh ROOT [--bind DIR]... -- COMMAND (ROOT from fetch-root.sh)"
 shift
 binds=()
 while (($#)); do
     case $1 in
-        --bind) binds+=("$(cd "${2:?}" && pwd -P)") || die "--bind: no such directory: $2"; shift 2 ;;
+        --bind) binds+=("$(cd "${2:?}" && pwd -P)") || fnp_die "--bind: no such directory: $2"; shift 2 ;;
         --) shift; break ;;
-        *) die "unknown option $1" ;;
+        *) fnp_die "unknown option $1" ;;
     esac
 done
-(($#)) || die "no command given"
+(($#)) || fnp_die "no command given"
 
 t=$(mktemp -d)
 if ! { mount -t tmpfs -o mode=0755 tmpfs "$t" && mkdir "$t"/{upper,work,root} &&
@@ -47,10 +49,10 @@ if ! { mount -t tmpfs -o mode=0755 tmpfs "$t" && mkdir "$t"/{upper,work,root} &&
     mount --rbind /dev "$t/root/dev" &&
     mount -t tmpfs -o mode=0755 tmpfs "$t/root/run" &&
     mount -t tmpfs -o mode=1777 tmpfs "$t/root/tmp"; }; then
-    die "cannot set up $root"
+    fnp_die "cannot set up $root"
 fi
 for d in "${binds[@]}"; do
-    if ! { mkdir -p "$t/root$d" && mount --bind "$d" "$t/root$d"; }; then die "cannot bind $d"; fi
+    if ! { mkdir -p "$t/root$d" && mount --bind "$d" "$t/root$d"; }; then fnp_die "cannot bind $d"; fi
 done
 # The command runs with the caller's cwd when the root has it (a bind).
 cwd=$PWD

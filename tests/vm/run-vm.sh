@@ -95,9 +95,9 @@ RW_DIRS=() GUEST_ENV=() CMD=()
 ROOT_DIR=/ RO_DIRS=()
 RUN_DIR='' QEMU_PID='' TAIL_PID='' NONCE='' START=0 BOOT_FAIL='' KVM_FAIL=''
 
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 125; }
-note() { printf '%s: %s\n' "$PROG" "$*" >&2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+# shellcheck source=guest/lib.sh
+source "$HERE/guest/lib.sh"  # fnp_note, fnp_die, fnp_usage
+FNP_PROG=$PROG FNP_DIE_STATUS=125
 # shellcheck source=accel.sh
 source "$HERE/accel.sh"
 
@@ -105,13 +105,13 @@ parse_args() {
     while (($#)); do
         case $1 in
             --timeout) TIMEOUT=${2:?}; shift 2 ;;
-            --rw) RW_DIRS+=("$(cd "${2:?}" && pwd -P)") || die "--rw: no such directory: $2"; shift 2 ;;
-            --ro) RO_DIRS+=("$(cd "${2:?}" && pwd -P)") || die "--ro: no such directory: $2"; shift 2 ;;
+            --rw) RW_DIRS+=("$(cd "${2:?}" && pwd -P)") || fnp_die "--rw: no such directory: $2"; shift 2 ;;
+            --ro) RO_DIRS+=("$(cd "${2:?}" && pwd -P)") || fnp_die "--ro: no such directory: $2"; shift 2 ;;
             --root)
-                ROOT_DIR=$(cd "${2:?}" && pwd -P) || die "--root: no such directory: $2"
-                [[ -x $ROOT_DIR/bin/bash ]] || die "--root: $ROOT_DIR has no /bin/bash"
+                ROOT_DIR=$(cd "${2:?}" && pwd -P) || fnp_die "--root: no such directory: $2"
+                [[ -x $ROOT_DIR/bin/bash ]] || fnp_die "--root: $ROOT_DIR has no /bin/bash"
                 shift 2 ;;
-            --env) [[ ${2:-} == [A-Za-z_]*=* ]] || die "--env wants NAME=VALUE"; GUEST_ENV+=("$2"); shift 2 ;;
+            --env) [[ ${2:-} == [A-Za-z_]*=* ]] || fnp_die "--env wants NAME=VALUE"; GUEST_ENV+=("$2"); shift 2 ;;
             --mem) MEM=${2:?}; shift 2 ;;
             --smp) SMP=${2:?}; shift 2 ;;
             --log) LOG_COPY=${2:?}; shift 2 ;;
@@ -120,13 +120,13 @@ parse_args() {
             --keep) KEEP=1; shift ;;
             --kernel-suite|--multipath|--netdev|--net-addr|--append|--monitor)
                 parse_compat_option "$1" "${2-}"; shift 2 ;;
-            -h|--help) usage; exit 0 ;;
+            -h|--help) fnp_usage; exit 0 ;;
             --) shift; CMD=("$@"); break ;;
-            *) die "unknown option $1 (see --help)" ;;
+            *) fnp_die "unknown option $1 (see --help)" ;;
         esac
     done
-    ((${#CMD[@]})) || die "no command given (usage: run-vm.sh [OPTIONS] -- COMMAND [ARGS...])"
-    [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || die "--timeout wants a positive number of seconds"
+    ((${#CMD[@]})) || fnp_die "no command given (usage: run-vm.sh [OPTIONS] -- COMMAND [ARGS...])"
+    [[ $TIMEOUT =~ ^[0-9]+$ && $TIMEOUT -gt 0 ]] || fnp_die "--timeout wants a positive number of seconds"
 }
 
 # The options of the compatibility tests (other kernels, a network).
@@ -134,24 +134,24 @@ parse_compat_option() {
     local opt=$1 value=$2
     case $opt in
         --kernel-suite)
-            [[ $value =~ ^[a-z][a-z0-9-]*$ ]] || die "--kernel-suite wants a Debian suite name"
+            [[ $value =~ ^[a-z][a-z0-9-]*$ ]] || fnp_die "--kernel-suite wants a Debian suite name"
             KERNEL_SUITE=$value ;;
         --multipath)
-            [[ $value == @(Y|N|default) ]] || die "--multipath wants Y, N or default"
+            [[ $value == @(Y|N|default) ]] || fnp_die "--multipath wants Y, N or default"
             MULTIPATH=$value ;;
         --netdev)
             # Only sockets on this machine: a unix socket or the loopback address.
-            [[ $value == @(stream|socket),* ]] || die "--netdev wants a stream or socket backend"
+            [[ $value == @(stream|socket),* ]] || fnp_die "--netdev wants a stream or socket backend"
             [[ $value == *addr.type=unix* || $value == *127.0.0.1* ]] ||
-                die "--netdev: only unix sockets or 127.0.0.1 (nothing may leave the machine)"
+                fnp_die "--netdev: only unix sockets or 127.0.0.1 (nothing may leave the machine)"
             NETDEVS+=("$value") ;;
         --net-addr)
             [[ $value == none || $value =~ ^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/[0-9]+$ ]] ||
-                die "--net-addr wants ADDR/PREFIX or none"
+                fnp_die "--net-addr wants ADDR/PREFIX or none"
             NET_ADDRS+=("$value") ;;
         --monitor)
             [[ -n $value && $value != *,* && -d $(dirname -- "$value") ]] ||
-                die "--monitor wants a socket path (no comma) in an existing directory"
+                fnp_die "--monitor wants a socket path (no comma) in an existing directory"
             MONITOR=$value ;;
         --append) EXTRA_APPEND=$value ;;
     esac
@@ -182,7 +182,7 @@ cleanup() {
     [[ -n $QEMU_PID ]] && kill "$QEMU_PID" 2>/dev/null
     [[ -n $TAIL_PID ]] && kill "$TAIL_PID" 2>/dev/null
     if [[ -n $RUN_DIR ]]; then
-        if ((KEEP)); then note "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+        if ((KEEP)); then fnp_note "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
     fi
     return 0
 }
@@ -251,7 +251,7 @@ build_qemu_args() {
     case ${FENCE_NVME_PR_TCG_THREAD:-multi} in
         multi) ;;
         single) [[ $accel == tcg ]] && accel=tcg,thread=single ;;
-        *) die "FENCE_NVME_PR_TCG_THREAD must be multi or single, not '$FENCE_NVME_PR_TCG_THREAD'" ;;
+        *) fnp_die "FENCE_NVME_PR_TCG_THREAD must be multi or single, not '$FENCE_NVME_PR_TCG_THREAD'" ;;
     esac
     # shellcheck disable=SC2054 # commas are QEMU option syntax
     QEMU_ARGS=(
@@ -302,7 +302,7 @@ run_qemu() {
     QEMU_PID=
     wait "$TAIL_PID" 2>/dev/null || true
     TAIL_PID=
-    [[ -z $LOG_COPY ]] || cp "$log" "$LOG_COPY" || note "cannot write $LOG_COPY"
+    [[ -z $LOG_COPY ]] || cp "$log" "$LOG_COPY" || fnp_note "cannot write $LOG_COPY"
 }
 
 # watch_boot LOG: until the guest is ready, end a boot that cannot succeed
@@ -379,7 +379,7 @@ verdict() {
     fi
     case $status in
         exit=*)
-            note "guest command exited with status ${status#exit=} (VM wall time ${elapsed} s)"
+            fnp_note "guest command exited with status ${status#exit=} (VM wall time ${elapsed} s)"
             return "${status#exit=}" ;;
         setup-failed)
             printf '%s: ERROR: guest setup failed (see the console output above)\n' "$PROG" >&2 ;;
@@ -396,25 +396,25 @@ verdict() {
 main() {
     parse_args "$@"
     accel_check_mode
-    command -v "$QEMU" >/dev/null || die "$QEMU not found (install qemu-system-x86)"
+    command -v "$QEMU" >/dev/null || fnp_die "$QEMU not found (install qemu-system-x86)"
     START=$SECONDS
     local kdir initrd
-    kdir=$("$HERE/fetch-kernel.sh" --suite "$KERNEL_SUITE") || die "no VM kernel: fetch-kernel.sh failed"
-    initrd=$("$HERE/build-initramfs.sh" "$kdir") || die "build-initramfs.sh failed"
+    kdir=$("$HERE/fetch-kernel.sh" --suite "$KERNEL_SUITE") || fnp_die "no VM kernel: fetch-kernel.sh failed"
+    initrd=$("$HERE/build-initramfs.sh" "$kdir") || fnp_die "build-initramfs.sh failed"
     trap cleanup EXIT
     trap 'exit 125' INT TERM
     RUN_DIR=$(mktemp -d "${TMPDIR:-/tmp}/fnp-vm.XXXXXX")
     write_run_dir "$kdir"
     write_ro_shares "$kdir"
     accel_choose "$kdir" "$initrd"
-    note "accelerator: $ACCEL - $ACCEL_WHY"
+    fnp_note "accelerator: $ACCEL - $ACCEL_WHY"
     build_qemu_args "$kdir" "$initrd"
     run_qemu
     # KVM failed before the command started: in auto mode, remember that and
     # boot once more under TCG.
     if [[ $ACCEL == kvm && -n $BOOT_FAIL && $ACCEL_MODE == auto ]]; then
         accel_record_broken "$kdir" "$BOOT_FAIL"
-        note "KVM did not boot the guest ($BOOT_FAIL): booting again under TCG; later runs use TCG"
+        fnp_note "KVM did not boot the guest ($BOOT_FAIL): booting again under TCG; later runs use TCG"
         ACCEL=tcg
         build_qemu_args "$kdir" "$initrd"
         run_qemu
@@ -431,7 +431,7 @@ main() {
             FENCE_NVME_PR_TCG_THREAD=single
             build_qemu_args "$kdir" "$initrd"
         fi
-        note "kernel panic while booting, before the guest command ran: boot $boot of 3${FENCE_NVME_PR_TCG_THREAD:+ (TCG thread=$FENCE_NVME_PR_TCG_THREAD)}"
+        fnp_note "kernel panic while booting, before the guest command ran: boot $boot of 3${FENCE_NVME_PR_TCG_THREAD:+ (TCG thread=$FENCE_NVME_PR_TCG_THREAD)}"
         run_qemu
     done
     local rc=0

@@ -51,6 +51,8 @@
 #   fnp_die MSG            "PROG: ERROR: MSG", exit FNP_DIE_STATUS (default 1;
 #                          125 for a test that could not run at all)
 #   fnp_usage_error MSG    "PROG: MSG (see --help)", exit 2
+#   fnp_usage              the script's header comment (line 2 up to its
+#                          "set -euo" line), for --help
 #
 # Paths: FNP_VM_DIR (set by run-vm.sh), FNP_NVMET=nvmet-target.sh,
 # FNP_NODE=node.sh, FNP_LIB=this file.
@@ -277,6 +279,7 @@ fnp_die() {
     exit "${FNP_DIE_STATUS:-1}"
 }
 fnp_usage_error() { printf '%s: %s (see --help)\n' "${FNP_PROG:-${0##*/}}" "$*" >&2; exit 2; }
+fnp_usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 
 # Executed rather than sourced: run the named fnp_* function.
 if [[ ${BASH_SOURCE[0]} == "$0" ]]; then

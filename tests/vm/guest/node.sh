@@ -34,30 +34,30 @@ shopt -s nullglob
 # Every process start costs tens of ms in the emulated guest: the code below
 # prefers bash builtins and batches file operations.
 
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
-usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$*" >&2; exit 2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+# shellcheck source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"  # fnp_die, fnp_usage_error, fnp_usage
+FNP_PROG=$PROG
 
 node_check() {
-    [[ $1 =~ ^node[0-9]+$ ]] || usage_error "bad node name: $1 (want nodeI)"
-    [[ -e $NODES/$1/mnt ]] || die "$1 does not exist (node.sh setup first)"
+    [[ $1 =~ ^node[0-9]+$ ]] || fnp_usage_error "bad node name: $1 (want nodeI)"
+    [[ -e $NODES/$1/mnt ]] || fnp_die "$1 does not exist (node.sh setup first)"
 }
 
 cmd_setup() {
     local n='' i
     case ${1:-} in
-        --nodes) n=${2:-}; [[ $n =~ ^[1-9][0-9]*$ ]] || usage_error "--nodes wants a positive number" ;;
+        --nodes) n=${2:-}; [[ $n =~ ^[1-9][0-9]*$ ]] || fnp_usage_error "--nodes wants a positive number" ;;
         '') ;;
-        *) usage_error "unknown setup option: $1" ;;
+        *) fnp_usage_error "unknown setup option: $1" ;;
     esac
-    [[ -f $NVMET/hosts ]] || die "no nvmet target (run nvmet-target.sh setup first)"
+    [[ -f $NVMET/hosts ]] || fnp_die "no nvmet target (run nvmet-target.sh setup first)"
     if [[ -z $n ]]; then
         n=0
         while read -r _; do n=$((n + 1)); done <"$NVMET/hosts"
     fi
     local -a dirs=() files=()
     for ((i = 1; i <= n; i++)); do
-        [[ ! -e $NODES/node$i ]] || die "node$i already exists (node.sh teardown first)"
+        [[ ! -e $NODES/node$i ]] || fnp_die "node$i already exists (node.sh teardown first)"
         dirs+=("$NODES/node$i/dev")
         files+=("$NODES/node$i/mnt" "$NODES/node$i/uts")
     done
@@ -98,7 +98,7 @@ create_node() {
     unshare --mount="$dir/mnt" --uts="$dir/uts" --propagation private -- \
         /bin/bash -c '[[ ! /proc/self/ns/uts -ef /proc/1/ns/uts ]] &&
             echo "$1" >/proc/sys/kernel/hostname && exec mount -a --fstab "$2"' \
-        node-init "$node" "$dir/fstab" || die "cannot create $node"
+        node-init "$node" "$dir/fstab" || fnp_die "cannot create $node"
 }
 
 # The part of /dev every node gets: copies (same major:minor) of the
@@ -165,7 +165,7 @@ cmd_list() {
 }
 
 cmd_exec() {
-    (($# >= 2)) || usage_error "usage: node.sh exec nodeI COMMAND..."
+    (($# >= 2)) || fnp_usage_error "usage: node.sh exec nodeI COMMAND..."
     local node=$1 wd=$PWD
     shift
     node_check "$node"
@@ -193,9 +193,9 @@ main() {
         refresh) cmd_refresh "$@" ;;
         list) cmd_list ;;
         teardown) cmd_teardown ;;
-        -h|--help) usage ;;
-        '') usage_error "no command" ;;
-        *) usage_error "unknown command: $cmd" ;;
+        -h|--help) fnp_usage ;;
+        '') fnp_usage_error "no command" ;;
+        *) fnp_usage_error "unknown command: $cmd" ;;
     esac
 }
 

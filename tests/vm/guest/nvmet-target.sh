@@ -46,48 +46,48 @@ readonly STATE=${NVMET_STATE:-/run/nvmet}
 readonly CFS=/sys/kernel/config/nvmet
 readonly DEFAULT_NQN=nqn.2024-01.io.fence-nvme-pr:shared
 
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
-usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$*" >&2; exit 2; }
-usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
+# shellcheck source=lib.sh
+source "${BASH_SOURCE[0]%/*}/lib.sh"  # fnp_die, fnp_usage_error, fnp_usage, fnp_ns_dev
+FNP_PROG=$PROG
 
 host_id() { printf 'a5a5a5a5-0000-4000-8000-%012x' "$1"; }
 host_nqn() { printf 'nqn.2014-08.org.nvmexpress:uuid:%s' "$(host_id "$1")"; }
 
 load_env() {
-    [[ -f $STATE/env ]] || die "no target set up (run: nvmet-target.sh setup ...)"
+    [[ -f $STATE/env ]] || fnp_die "no target set up (run: nvmet-target.sh setup ...)"
     # shellcheck source=/dev/null
     source "$STATE/env"
 }
 
 # "hostI" -> I, validated against the configured host count.
 host_index() {
-    [[ $1 =~ ^host([0-9]+)$ ]] || usage_error "bad host name: $1 (want hostI)"
+    [[ $1 =~ ^host([0-9]+)$ ]] || fnp_usage_error "bad host name: $1 (want hostI)"
     local i=${BASH_REMATCH[1]}
-    ((i >= 1 && i <= NVMET_HOSTS)) || die "$1 does not exist (hosts: 1..$NVMET_HOSTS)"
+    ((i >= 1 && i <= NVMET_HOSTS)) || fnp_die "$1 does not exist (hosts: 1..$NVMET_HOSTS)"
     printf '%d\n' "$i"
 }
 
 ns_check() {
     if [[ ! $1 =~ ^[0-9]+$ ]] || (($1 < 1 || $1 > NVMET_NAMESPACES)); then
-        die "namespace $1 does not exist (namespaces: 1..$NVMET_NAMESPACES)"
+        fnp_die "namespace $1 does not exist (namespaces: 1..$NVMET_NAMESPACES)"
     fi
 }
 
 # Create the subsystem, N namespaces and the loop port in configfs.
 create_target() {
     local ns dir
-    [[ -d $CFS ]] || die "$CFS missing (nvmet not loaded or configfs not mounted)"
-    mkdir "$NVMET_SUBSYS" || die "cannot create subsystem $NVMET_NQN"
+    [[ -d $CFS ]] || fnp_die "$CFS missing (nvmet not loaded or configfs not mounted)"
+    mkdir "$NVMET_SUBSYS" || fnp_die "cannot create subsystem $NVMET_NQN"
     echo 1 >"$NVMET_SUBSYS/attr_allow_any_host"
     for ((ns = 1; ns <= NVMET_NAMESPACES; ns++)); do
         dir=$NVMET_SUBSYS/namespaces/$ns
         truncate -s "${NVMET_SIZE_MB}M" "$STATE/ns$ns.img"
         mkdir "$dir"
         echo "$STATE/ns$ns.img" >"$dir/device_path"
-        [[ -e $dir/resv_enable ]] || die "this nvmet has no reservation support (Linux >= 6.13 needed)"
+        [[ -e $dir/resv_enable ]] || fnp_die "this nvmet has no reservation support (Linux >= 6.13 needed)"
         # resv_enable can only be changed while the namespace is disabled.
         echo 1 >"$dir/resv_enable"
-        echo 1 >"$dir/enable" || die "cannot enable namespace $ns"
+        echo 1 >"$dir/enable" || fnp_die "cannot enable namespace $ns"
     done
     mkdir "$NVMET_PORT"
     echo loop >"$NVMET_PORT/addr_trtype"
@@ -99,14 +99,14 @@ create_target() {
 create_tcp_port() {
     local port=${NVMET_PORT##*/}
     NVMET_TCP_PORT=$CFS/ports/$((port + 1))
-    [[ ! -e $NVMET_TCP_PORT ]] || die "port $NVMET_TCP_PORT exists already"
+    [[ ! -e $NVMET_TCP_PORT ]] || fnp_die "port $NVMET_TCP_PORT exists already"
     mkdir "$NVMET_TCP_PORT"
     echo tcp >"$NVMET_TCP_PORT/addr_trtype"
     echo ipv4 >"$NVMET_TCP_PORT/addr_adrfam"
     echo "${NVMET_TCP%:*}" >"$NVMET_TCP_PORT/addr_traddr"
     echo "${NVMET_TCP##*:}" >"$NVMET_TCP_PORT/addr_trsvcid"
     ln -s "$NVMET_SUBSYS" "$NVMET_TCP_PORT/subsystems/$NVMET_NQN" ||
-        die "cannot export the subsystem on tcp $NVMET_TCP (nvmet-tcp loaded?)"
+        fnp_die "cannot export the subsystem on tcp $NVMET_TCP (nvmet-tcp loaded?)"
 }
 
 # Connect host $1 (index); print the controller name (nvmeX). Writing the
@@ -120,10 +120,10 @@ connect_host() {
     exec {fd}<>/dev/nvme-fabrics
     printf 'transport=loop,nqn=%s,hostnqn=%s,hostid=%s%s' \
         "$NVMET_NQN" "$(host_nqn "$as")" "$(host_id "$as")" "$extra" >&"$fd" ||
-        { exec {fd}>&-; die "connect of host$i failed"; }
+        { exec {fd}>&-; fnp_die "connect of host$i failed"; }
     read -r resp <&"$fd" || true
     exec {fd}>&-
-    [[ $resp =~ instance=([0-9]+) ]] || die "unexpected answer from /dev/nvme-fabrics: $resp"
+    [[ $resp =~ instance=([0-9]+) ]] || fnp_die "unexpected answer from /dev/nvme-fabrics: $resp"
     printf 'nvme%s\n' "${BASH_REMATCH[1]}"
 }
 
@@ -148,7 +148,7 @@ ctrl_namespaces() {
         fi
         sleep 0.1
     done
-    die "$ctrl: only $n of $want namespaces appeared"
+    fnp_die "$ctrl: only $n of $want namespaces appeared"
 }
 
 # Rewrite map from the hosts file and the live controllers.
@@ -199,14 +199,14 @@ cmd_setup() {
             --namespaces) namespaces=${2:-}; shift 2 ;;
             --size-mb) size=${2:-}; shift 2 ;;
             --nqn) nqn=${2:-}; shift 2 ;;
-            *) usage_error "unknown setup option: $1" ;;
+            *) fnp_usage_error "unknown setup option: $1" ;;
         esac
     done
-    [[ $hosts =~ ^[1-9][0-9]*$ ]] || usage_error "--hosts wants a positive number"
-    [[ $namespaces =~ ^[1-9][0-9]*$ ]] || usage_error "--namespaces wants a positive number"
-    [[ $size =~ ^[1-9][0-9]*$ ]] || usage_error "--size-mb wants a positive number"
-    [[ -z $NVMET_TCP || $NVMET_TCP =~ ^[0-9]+(\.[0-9]+){3}:[0-9]+$ ]] || usage_error "--tcp wants IPV4:PORT"
-    [[ ! -e $STATE/env ]] || die "a target is already set up in $STATE (teardown first)"
+    [[ $hosts =~ ^[1-9][0-9]*$ ]] || fnp_usage_error "--hosts wants a positive number"
+    [[ $namespaces =~ ^[1-9][0-9]*$ ]] || fnp_usage_error "--namespaces wants a positive number"
+    [[ $size =~ ^[1-9][0-9]*$ ]] || fnp_usage_error "--size-mb wants a positive number"
+    [[ -z $NVMET_TCP || $NVMET_TCP =~ ^[0-9]+(\.[0-9]+){3}:[0-9]+$ ]] || fnp_usage_error "--tcp wants IPV4:PORT"
+    [[ ! -e $STATE/env ]] || fnp_die "a target is already set up in $STATE (teardown first)"
     mkdir -p "$STATE"
     NVMET_NQN=$nqn NVMET_HOSTS=$hosts NVMET_NAMESPACES=$namespaces NVMET_SIZE_MB=$size
     NVMET_SUBSYS=$CFS/subsystems/$nqn
@@ -229,19 +229,13 @@ cmd_setup() {
 }
 
 # Builtins only: tests call this often.
-cmd_dev() {
-    local host ns dev
-    while read -r host ns dev; do
-        if [[ $host == "$1" && $ns == "$2" ]]; then printf '%s\n' "$dev"; return 0; fi
-    done <"$STATE/map"
-    die "no device for $1 namespace $2"
-}
+cmd_dev() { fnp_ns_dev "$1" "$2" 2>/dev/null || fnp_die "no device for $1 namespace $2"; }
 
 cmd_disconnect() {
     local host=$1 ctrl
     host_index "$host" >/dev/null
     ctrl=$(host_ctrl "$host")
-    [[ $ctrl != - ]] || die "$host is not connected"
+    [[ $ctrl != - ]] || fnp_die "$host is not connected"
     echo 1 >"/sys/class/nvme/$ctrl/delete_controller"
     set_host_ctrl "$host" -
     write_map
@@ -252,7 +246,7 @@ cmd_connect() {
     i=$(host_index "$host")
     as=$i
     if (($# == 3)) && [[ $2 == --as ]]; then as=$(host_index "$3"); fi
-    [[ $(host_ctrl "$host") == - ]] || die "$host is already connected"
+    [[ $(host_ctrl "$host") == - ]] || fnp_die "$host is already connected"
     ctrl=$(connect_host "$i" "$as")
     set_host_ctrl "$host" "$ctrl"
     set_host_identity "$host" "$as"
@@ -265,7 +259,7 @@ cmd_connect() {
 cmd_ns_enable() {
     local ns=$1 value=$2
     ns_check "$ns"
-    echo "$value" >"$NVMET_SUBSYS/namespaces/$ns/enable" || die "cannot set enable=$value on namespace $ns"
+    echo "$value" >"$NVMET_SUBSYS/namespaces/$ns/enable" || fnp_die "cannot set enable=$value on namespace $ns"
     wait_ns_change "$ns" "$value"
     write_map
 }
@@ -285,7 +279,7 @@ wait_ns_change() {
         fi
         sleep 0.1
     done
-    die "namespace $ns: hosts did not follow enable=$value"
+    fnp_die "namespace $ns: hosts did not follow enable=$value"
 }
 
 cmd_teardown() {
@@ -313,26 +307,26 @@ cmd_teardown() {
 main() {
     local cmd=${1:-}
     case $cmd in
-        -h|--help) usage; exit 0 ;;
+        -h|--help) fnp_usage; exit 0 ;;
         --*) cmd_setup "$@"; return ;;
         setup) shift; cmd_setup "$@"; return ;;
         teardown) cmd_teardown; return ;;
         identity)
-            [[ ${2:-} =~ ^host([1-9][0-9]*)$ ]] || usage_error "usage: identity hostI"
+            [[ ${2:-} =~ ^host([1-9][0-9]*)$ ]] || fnp_usage_error "usage: identity hostI"
             printf '%s %s\n' "$(host_nqn "${BASH_REMATCH[1]}")" "$(host_id "${BASH_REMATCH[1]}")"
             return ;;
-        '') usage_error "no command" ;;
+        '') fnp_usage_error "no command" ;;
     esac
     shift
     load_env
     case $cmd in
         map) cat "$STATE/map" ;;
-        dev) (($# == 2)) || usage_error "usage: dev HOST NS"; cmd_dev "$1" "$2" ;;
-        ns-disable) (($# == 1)) || usage_error "usage: ns-disable NS"; cmd_ns_enable "$1" 0 ;;
-        ns-enable) (($# == 1)) || usage_error "usage: ns-enable NS"; cmd_ns_enable "$1" 1 ;;
-        disconnect) (($# == 1)) || usage_error "usage: disconnect HOST"; cmd_disconnect "$1" ;;
-        connect) (($# == 1 || $# == 3)) || usage_error "usage: connect HOST [--as OTHER]"; cmd_connect "$@" ;;
-        *) usage_error "unknown command: $cmd" ;;
+        dev) (($# == 2)) || fnp_usage_error "usage: dev HOST NS"; cmd_dev "$1" "$2" ;;
+        ns-disable) (($# == 1)) || fnp_usage_error "usage: ns-disable NS"; cmd_ns_enable "$1" 0 ;;
+        ns-enable) (($# == 1)) || fnp_usage_error "usage: ns-enable NS"; cmd_ns_enable "$1" 1 ;;
+        disconnect) (($# == 1)) || fnp_usage_error "usage: disconnect HOST"; cmd_disconnect "$1" ;;
+        connect) (($# == 1 || $# == 3)) || fnp_usage_error "usage: connect HOST [--as OTHER]"; cmd_connect "$@" ;;
+        *) fnp_usage_error "unknown command: $cmd" ;;
     esac
 }
 
