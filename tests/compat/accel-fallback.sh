@@ -35,9 +35,8 @@ if [[ ${FNP_ACCEL_TEST_NS:-} != 1 ]]; then
     exec unshare --mount --propagation private -- env FNP_ACCEL_TEST_NS=1 "$0" "$@"
 fi
 
-PASSED=0 FAILED=0
-pass() { PASSED=$((PASSED + 1)); echo "PASS: $*"; }
-fail() { FAILED=$((FAILED + 1)); echo "FAIL: $*"; }
+# shellcheck source=../vm/guest/lib.sh
+source "$VM_DIR/guest/lib.sh"  # fnp_pass, fnp_fail, fnp_summary
 
 # /dev as an overlay (this namespace only) holding a kvm node; /dev/pts and
 # /dev/shm bound back in.
@@ -80,9 +79,9 @@ count() { grep -c -- "$1" <<<"$ERR"; }
 # 1
 run "unknown FENCE_NVME_PR_ACCEL" FENCE_NVME_PR_ACCEL=bogus
 if [[ $RC == 125 && $ERR == "run-vm: ERROR: FENCE_NVME_PR_ACCEL must be auto, kvm or tcg, not 'bogus'" ]]; then
-    pass "1. FENCE_NVME_PR_ACCEL=bogus: one error line, exit 125"
+    fnp_pass "1. FENCE_NVME_PR_ACCEL=bogus: one error line, exit 125"
 else
-    fail "1. FENCE_NVME_PR_ACCEL=bogus: want one error line and exit 125"
+    fnp_fail "1. FENCE_NVME_PR_ACCEL=bogus: want one error line and exit 125"
 fi
 
 # 2
@@ -90,14 +89,14 @@ rm -f "$CACHE_FILE"
 run "auto, no cached verdict"
 if [[ $RC == 0 ]] && (($(count 'accelerator:') == 1)) &&
     grep -q 'accelerator: tcg - KVM cannot run the guest: a probe boot under KVM failed with "KVM internal error. Suberror: 1"' <<<"$ERR"; then
-    pass "2. the probe boot failed; the run used TCG, passed, and said why once"
+    fnp_pass "2. the probe boot failed; the run used TCG, passed, and said why once"
 else
-    fail "2. want exit 0 and one 'accelerator: tcg - KVM cannot run the guest ...' line"
+    fnp_fail "2. want exit 0 and one 'accelerator: tcg - KVM cannot run the guest ...' line"
 fi
 if grep -qx 'result=tcg' "$CACHE_FILE" 2>/dev/null; then
-    pass "2. the verdict is cached: $CACHE_FILE"
+    fnp_pass "2. the verdict is cached: $CACHE_FILE"
 else
-    fail "2. no cached verdict in $CACHE_FILE"
+    fnp_fail "2. no cached verdict in $CACHE_FILE"
 fi
 
 # 3
@@ -105,35 +104,35 @@ sed -i 's/^result=.*/result=kvm/; s/^why=.*/why=test: a stale verdict/' "$CACHE_
 run "auto, the cache says KVM works"
 if [[ $RC == 0 ]] && grep -q 'accelerator: kvm - test: a stale verdict' <<<"$ERR" &&
     grep -q 'KVM did not boot the guest (QEMU reported "KVM internal error. Suberror: 1"): booting again under TCG' <<<"$ERR"; then
-    pass "3. the KVM boot failed; the run fell back to TCG at once and passed"
+    fnp_pass "3. the KVM boot failed; the run fell back to TCG at once and passed"
 else
-    fail "3. want exit 0 and 'KVM did not boot the guest ... booting again under TCG'"
+    fnp_fail "3. want exit 0 and 'KVM did not boot the guest ... booting again under TCG'"
 fi
-if grep -qx 'result=tcg' "$CACHE_FILE"; then pass "3. the cache now says TCG"; else fail "3. the cache was not corrected"; fi
+if grep -qx 'result=tcg' "$CACHE_FILE"; then fnp_pass "3. the cache now says TCG"; else fnp_fail "3. the cache was not corrected"; fi
 
 # 4
 run "FENCE_NVME_PR_ACCEL=kvm" FENCE_NVME_PR_ACCEL=kvm
 if [[ $RC == 125 ]] && ((DUR < 60)) &&
     grep -q '^run-vm: ERROR: the VM did not boot under kvm: QEMU reported "KVM internal error. Suberror: 1"' <<<"$ERR"; then
-    pass "4. FENCE_NVME_PR_ACCEL=kvm: exit 125 after $DUR s with QEMU's message"
+    fnp_pass "4. FENCE_NVME_PR_ACCEL=kvm: exit 125 after $DUR s with QEMU's message"
 else
-    fail "4. FENCE_NVME_PR_ACCEL=kvm: want exit 125 within 60 s and QEMU's message"
+    fnp_fail "4. FENCE_NVME_PR_ACCEL=kvm: want exit 125 within 60 s and QEMU's message"
 fi
 
 # 5
 run "a silent guest under KVM" FENCE_NVME_PR_ACCEL=kvm FNP_FAKE_QEMU_MODE=silent
 if [[ $RC == 125 ]] && ((DUR < 45)) && grep -q '^run-vm: ERROR: the VM did not boot under kvm: no sign of life' <<<"$ERR"; then
-    pass "5. a silent guest under KVM: exit 125 after $DUR s"
+    fnp_pass "5. a silent guest under KVM: exit 125 after $DUR s"
 else
-    fail "5. a silent guest under KVM: want exit 125 within 45 s, 'no sign of life'"
+    fnp_fail "5. a silent guest under KVM: want exit 125 within 45 s, 'no sign of life'"
 fi
 # The TCG limit (120 s) lowered to 20 s through run-vm.sh's override: the
 # same watch, 100 s less of CI time.
 run "a silent guest under TCG" FENCE_NVME_PR_ACCEL=tcg FNP_FAKE_QEMU_MODE=silent FNP_VM_TCG_LIFE_LIMIT=20
 if [[ $RC == 125 ]] && ((DUR < 35)) && grep -q '^run-vm: ERROR: the VM did not boot under tcg: no sign of life from the guest within 20 s' <<<"$ERR"; then
-    pass "5. a silent guest under TCG: exit 125 after $DUR s"
+    fnp_pass "5. a silent guest under TCG: exit 125 after $DUR s"
 else
-    fail "5. a silent guest under TCG: want exit 125 within 35 s, 'no sign of life ... within 20 s'"
+    fnp_fail "5. a silent guest under TCG: want exit 125 within 35 s, 'no sign of life ... within 20 s'"
 fi
 
 # 6
@@ -141,10 +140,9 @@ run "a boot panic under multi-threaded TCG" FENCE_NVME_PR_ACCEL=tcg FNP_FAKE_QEM
 if [[ $RC == 0 ]] && (($(count 'kernel panic while booting') == 2)) &&
     grep -q 'kernel panic while booting, before the guest command ran: boot 2 of 3$' <<<"$ERR" &&
     grep -q 'kernel panic while booting, before the guest command ran: boot 3 of 3 (TCG thread=single)' <<<"$ERR"; then
-    pass "6. boot panics under multi-threaded TCG: the third boot, single-threaded, passed"
+    fnp_pass "6. boot panics under multi-threaded TCG: the third boot, single-threaded, passed"
 else
-    fail "6. boot panics under multi-threaded TCG: want exit 0 after a multi-threaded and a single-threaded retry"
+    fnp_fail "6. boot panics under multi-threaded TCG: want exit 0 after a multi-threaded and a single-threaded retry"
 fi
 
-echo "SUMMARY: $PASSED passed, $FAILED failed"
-((FAILED == 0))
+fnp_summary

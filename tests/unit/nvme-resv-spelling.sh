@@ -12,10 +12,8 @@ set -uo pipefail
 src=${1:?usage: $0 SOURCE_DIR}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-failures=0
-check() {
-  if "${@:2}"; then echo "PASS: $1"; else echo "FAIL: $1"; failures=$((failures + 1)); fi
-}
+# shellcheck source=../vm/guest/lib.sh
+source "$src/tests/vm/guest/lib.sh"  # fnp_check, fnp_summary
 
 # The stub: one namespace whose registrants are kept in $STUB_STATE (keys,
 # decimal); every call is appended to $STUB_LOG. Its answers to the spelling
@@ -75,35 +73,35 @@ for spelling in new old; do
 
   echo 1 2 >"$STUB_STATE"; : >"$STUB_LOG"
   out=$(FENCE_NVME_PR=$work/bin/fence_nvme_pr bash "$src/examples/verify.sh" "$work/stub0" 2>&1)
-  check "$spelling: verify.sh passes" test $? -eq 0
-  check "$spelling: verify.sh shows the stub's report" grep -q '"rkey":2' <<<"$out"
-  check "$spelling: verify.sh spells it '$want'" grep -q "^$want $work/stub0 --eds -o json$" "$STUB_LOG"
+  fnp_check "$spelling: verify.sh passes" test $? -eq 0
+  fnp_check "$spelling: verify.sh shows the stub's report" grep -q '"rkey":2' <<<"$out"
+  fnp_check "$spelling: verify.sh spells it '$want'" grep -q "^$want $work/stub0 --eds -o json$" "$STUB_LOG"
 
   echo 1 2 >"$STUB_STATE"; : >"$STUB_LOG"
   contender=$src/bench/contenders/nvme-cli-fence.sh
-  check "$spelling: nvme-cli-fence.sh --spelling says $spelling" test "$(bash "$contender" --spelling)" = "$spelling"
+  fnp_check "$spelling: nvme-cli-fence.sh --spelling says $spelling" test "$(bash "$contender" --spelling)" = "$spelling"
   : >"$STUB_LOG"
   bash "$contender" 0x1 0x2 /dev/stub0
-  check "$spelling: nvme-cli-fence.sh fences key 0x2" test $? -eq 0 -a "$(<"$STUB_STATE")" = "1 "
-  check "$spelling: ... with report, register, acquire, report in the $spelling spelling only" \
+  fnp_check "$spelling: nvme-cli-fence.sh fences key 0x2" test $? -eq 0 -a "$(<"$STUB_STATE")" = "1 "
+  fnp_check "$spelling: ... with report, register, acquire, report in the $spelling spelling only" \
     test "$(calls | grep -c "^${want%report}")" -eq 4 -a "$(calls | grep -c "^$other")" -eq 0
   : >"$STUB_LOG"
   NVME_RESV_SPELLING=$spelling bash "$contender" 0x1 0x3 /dev/stub0
-  check "$spelling: ... and with NVME_RESV_SPELLING given, probes nothing" \
+  fnp_check "$spelling: ... and with NVME_RESV_SPELLING given, probes nothing" \
     test $? -eq 0 -a "$(grep -c -- --help "$STUB_LOG")" -eq 0
 
   echo 1 2 >"$STUB_STATE"; : >"$STUB_LOG"
   lib=$src/tests/vm/guest/lib.sh
   export FNP_NVME_RESV_CACHE=$work/spelling.$spelling
-  check "$spelling: lib.sh fnp_resv_keys reads the keys" test "$(bash "$lib" fnp_resv_keys /dev/stub0 | paste -sd' ')" = "0x1 0x2"
-  check "$spelling: lib.sh fnp_nvme_resv release runs" bash "$lib" fnp_nvme_resv release /dev/stub0 --crkey=0x1 --rrela=1
-  check "$spelling: lib.sh probed once (then its cache), spelled '${want% *}...'" \
+  fnp_check "$spelling: lib.sh fnp_resv_keys reads the keys" test "$(bash "$lib" fnp_resv_keys /dev/stub0 | paste -sd' ')" = "0x1 0x2"
+  fnp_check "$spelling: lib.sh fnp_nvme_resv release runs" bash "$lib" fnp_nvme_resv release /dev/stub0 --crkey=0x1 --rrela=1
+  fnp_check "$spelling: lib.sh probed once (then its cache), spelled '${want% *}...'" \
     test "$(grep -c -- --help "$STUB_LOG")" -eq 1 -a "$(calls | grep -c "^$other")" -eq 0 -a "$(calls | wc -l)" -eq 2
 done
 
 # Debian's own nvme-cli (2.x), where installed: the probe picks the old names.
 if version=$(/usr/sbin/nvme version 2>/dev/null) && [[ $version == "nvme version 2."* ]]; then
-  check "the installed ${version%%$'\n'*}: the old names" \
+  fnp_check "the installed ${version%%$'\n'*}: the old names" \
     test "$(PATH=/usr/sbin:/usr/bin:/bin NVME_RESV_SPELLING='' bash "$src/bench/contenders/nvme-cli-fence.sh" --spelling)" = old
 fi
-exit $((failures > 0))
+fnp_summary
