@@ -68,18 +68,6 @@ def fmt_ms(v):
     return f"{v:.1f}"
 
 
-EXPECTED_RUNS = None   # rounds per cell (guest-env.txt); cells with fewer runs show n
-
-
-def cell(s):
-    if not s:
-        return "–"
-    text = f"{fmt_ms(s['median'])} ({fmt_ms(s['p95'])})"
-    if EXPECTED_RUNS and s["n"] < EXPECTED_RUNS:
-        text += f" n={s['n']}"
-    return text
-
-
 def read_kv(path):
     out = {}
     if os.path.exists(path):
@@ -180,77 +168,92 @@ def loader_mhz(out):
         return None
 
 
-def main():
-    if len(sys.argv) != 2:
-        sys.exit("usage: report.py RESULTS_DIR")
-    out = sys.argv[1]
-    stats, failed, statuses = load_runs(os.path.join(out, "raw.csv"))
-    genv = read_kv(os.path.join(out, "guest-env.txt"))
-    henv = read_kv(os.path.join(out, "host-env.txt"))
+class Results:
+    """What one run wrote to RESULTS_DIR, and the lookups every section needs."""
 
-    def s(bed, hosts, ndev, name):
-        return stats.get((bed, hosts, ndev, name))
+    def __init__(self, out):
+        self.out = out
+        self.stats, self.failed, self.statuses = load_runs(os.path.join(out, "raw.csv"))
+        self.genv = read_kv(os.path.join(out, "guest-env.txt"))
+        self.henv = read_kv(os.path.join(out, "host-env.txt"))
+        self.nvme_keys = sorted({(k[1], k[2]) for k in self.stats if k[0] == "nvme"})
+        self.scsi_keys = sorted({(k[1], k[2]) for k in self.stats if k[0] == "scsi"})
+        self.host_counts = sorted({h for h, _ in self.nvme_keys})
+        self.rounds = self.genv.get("rounds", "?")
+        m = re.match(r"(\d+)", self.rounds)
+        self.expected_runs = int(m.group(1)) if m else None   # cells with fewer runs show n
 
-    def floor_best(hosts, ndev):
-        cands = [x for x in (s("nvme", hosts, ndev, "floor-off"), s("nvme", hosts, ndev, "floor-off-par")) if x]
+    def s(self, bed, hosts, ndev, name):
+        return self.stats.get((bed, hosts, ndev, name))
+
+    def floor_best(self, hosts, ndev):
+        cands = [x for x in (self.s("nvme", hosts, ndev, "floor-off"), self.s("nvme", hosts, ndev, "floor-off-par"))
+                 if x]
         return min(cands, key=lambda x: x["median"]) if cands else None
 
-    nvme_keys = sorted({(k[1], k[2]) for k in stats if k[0] == "nvme"})
-    scsi_keys = sorted({(k[1], k[2]) for k in stats if k[0] == "scsi"})
-    host_counts = sorted({h for h, _ in nvme_keys})
-    lines = []
-    w = lines.append
-    w("# Fencing benchmark: how fast a node is cut off")
-    w("")
-    w("Wall time from process start to exit (bench_timer: fork to wait4), in milliseconds, "
-      "**median (p95)** over the runs of one VM boot; every contender shares the same emulated CPU.")
-    rounds = genv.get("rounds", "?")
-    global EXPECTED_RUNS
-    m = re.match(r"(\d+)", rounds)
-    EXPECTED_RUNS = int(m.group(1)) if m else None
-    w(f"Runs per cell: {rounds}, except where a cell shows its own n (the slow contenders: see bench/guest/bench-vm.sh). "
-      f"Mode: {genv.get('mode', '?')}.")
-    w("")
-    w("## Environment")
-    w("")
-    w(f"- Guest kernel: {genv.get('guest_kernel', '?')}; guest CPU: {genv.get('guest_cpu', '?')}")
-    w(f"- QEMU: {henv.get('qemu') or genv.get('qemu', '?')} ({henv.get('accel', 'TCG software emulation')})")
-    w(f"- Host CPU: {henv.get('host_cpu', 'not recorded (run without bench/run.sh)')}; "
-      f"host kernel: {henv.get('host_kernel', '?')}")
+    def cell(self, s):
+        if not s:
+            return "–"
+        text = f"{fmt_ms(s['median'])} ({fmt_ms(s['p95'])})"
+        if self.expected_runs and s["n"] < self.expected_runs:
+            text += f" n={s['n']}"
+        return text
+
+
+def ratio(r, fmt=".2f"):
+    return "–" if r is None else f"{r:{fmt}}x"
+
+
+def section_intro(r):
+    return ["# Fencing benchmark: how fast a node is cut off",
+            "",
+            "Wall time from process start to exit (bench_timer: fork to wait4), in milliseconds, "
+            "**median (p95)** over the runs of one VM boot; every contender shares the same emulated CPU.",
+            f"Runs per cell: {r.rounds}, except where a cell shows its own n (the slow contenders: see "
+            f"bench/guest/bench-vm.sh). Mode: {r.genv.get('mode', '?')}.",
+            ""]
+
+
+def section_environment(r):
+    genv, henv = r.genv, r.henv
+    lines = ["## Environment", "",
+             f"- Guest kernel: {genv.get('guest_kernel', '?')}; guest CPU: {genv.get('guest_cpu', '?')}",
+             f"- QEMU: {henv.get('qemu') or genv.get('qemu', '?')} ({henv.get('accel', 'TCG software emulation')})",
+             f"- Host CPU: {henv.get('host_cpu', 'not recorded (run without bench/run.sh)')}; "
+             f"host kernel: {henv.get('host_kernel', '?')}"]
     if henv.get("host_load"):
-        w(f"- Host load (1-min average, sampled every 10 s during the VM run; the machine is shared): "
-          f"{henv['host_load']}; other QEMU processes running: {henv.get('other_qemu', '?')}")
-    w(f"- Agent: {genv.get('agent', '?')}; nvme-cli: {genv.get('nvme_cli', '?')}; "
-      f"fence-agents {genv.get('fence_agents', '?')}; sg3-utils {genv.get('sg3_utils', '?')}")
+        lines.append(f"- Host load (1-min average, sampled every 10 s during the VM run; the machine is shared): "
+                     f"{henv['host_load']}; other QEMU processes running: {henv.get('other_qemu', '?')}")
+    lines.append(f"- Agent: {genv.get('agent', '?')}; nvme-cli: {genv.get('nvme_cli', '?')}; "
+                 f"fence-agents {genv.get('fence_agents', '?')}; sg3-utils {genv.get('sg3_utils', '?')}")
     for k, v in genv.items():
         if k.startswith("variant_"):
-            w(f"- Also measured, {VARIANT_LABELS.get(k[8:], k[8:])}: {v}")
+            lines.append(f"- Also measured, {VARIANT_LABELS.get(k[8:], k[8:])}: {v}")
     if genv.get("binaries"):
-        w(f"- Programs and their shared libraries: {genv['binaries']}")
+        lines.append(f"- Programs and their shared libraries: {genv['binaries']}")
     if genv.get("aslr"):
-        w(f"- Address space layout randomisation: {genv['aslr']}")
-    w("")
+        lines.append(f"- Address space layout randomisation: {genv['aslr']}")
+    return lines + [""]
 
-    # --- off -----------------------------------------------------------------
-    w("## Fencing (`off`): NVMe, nvmet over nvme-loop")
-    w("")
-    w("| hosts | namespaces | fence_nvme_pr off | floor (1 thread) | floor (threads) "
-      "| floor (threads, device 1 first) | nvme-cli script "
-      "| agent / best floor | agent / device-1-first floor | script / agent |")
-    w("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    verdicts = []
-    for hosts, ndev in nvme_keys:
-        a = s("nvme", hosts, ndev, "agent-off")
-        f1, fp = s("nvme", hosts, ndev, "floor-off"), s("nvme", hosts, ndev, "floor-off-par")
-        fb = floor_best(hosts, ndev)
-        fo = s("nvme", hosts, ndev, "floor-off-ordered")
-        sc = s("nvme", hosts, ndev, "nvme-cli-off")
+
+def section_off(r, verdicts):
+    """The off table: the agent against the floors and the nvme-cli script."""
+    lines = ["## Fencing (`off`): NVMe, nvmet over nvme-loop", "",
+             "| hosts | namespaces | fence_nvme_pr off | floor (1 thread) | floor (threads) "
+             "| floor (threads, device 1 first) | nvme-cli script "
+             "| agent / best floor | agent / device-1-first floor | script / agent |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for hosts, ndev in r.nvme_keys:
+        a = r.s("nvme", hosts, ndev, "agent-off")
+        f1, fp = r.s("nvme", hosts, ndev, "floor-off"), r.s("nvme", hosts, ndev, "floor-off-par")
+        fb = r.floor_best(hosts, ndev)
+        fo = r.s("nvme", hosts, ndev, "floor-off-ordered")
+        sc = r.s("nvme", hosts, ndev, "nvme-cli-off")
         r_floor = a["median"] / fb["median"] if a and fb else None
         r_ordered = a["median"] / fo["median"] if a and fo else None
         r_script = sc["median"] / a["median"] if a and sc else None
-        w(f"| {hosts} | {ndev} | {cell(a)} | {cell(f1)} | {cell(fp)} | {cell(fo)} | {cell(sc)} | "
-          f"{'–' if r_floor is None else f'{r_floor:.2f}x'} | {'–' if r_ordered is None else f'{r_ordered:.2f}x'} | "
-          f"{'–' if r_script is None else f'{r_script:.1f}x'} |")
+        lines.append(f"| {hosts} | {ndev} | {r.cell(a)} | {r.cell(f1)} | {r.cell(fp)} | {r.cell(fo)} | {r.cell(sc)} | "
+                     f"{ratio(r_floor)} | {ratio(r_ordered)} | {ratio(r_script, '.1f')} |")
         if r_floor is not None:
             verdicts.append(("off within 1.5x of the floor", hosts, ndev, r_floor, r_floor <= OFF_TARGET_FLOOR,
                              f"{r_floor:.2f}x"))
@@ -258,214 +261,241 @@ def main():
             want = SCRIPT_TARGET[ndev]
             verdicts.append((f"at least {want}x faster than the nvme-cli script", hosts, ndev, r_script,
                              r_script >= want, f"{r_script:.1f}x"))
-    w("")
-    w("The floor is `bench_floor fence`: a static C program issuing only the ioctls of a verified fence "
-      "(a Reservation Report per namespace to check our own key, a preempt-and-abort, a Report read-back), "
-      "either in one thread or one thread per namespace. The ratio uses the faster of the two. "
-      "Neither is safe when two nodes fence each other at the same moment: each may win some namespaces and "
-      "both end up cut off. fence_nvme_pr fences the first namespace before the others (whoever wins it wins); "
-      "`bench_floor fence -j -o` does the same with nothing else, so the last ratio shows what the agent adds "
-      "to a race-safe fence. On nvmet that order costs one preempt-and-abort latency (the target waits for an "
-      "RCU grace period before it removes the key).")
-    w("")
+    return lines + [
+        "",
+        "The floor is `bench_floor fence`: a static C program issuing only the ioctls of a verified fence "
+        "(a Reservation Report per namespace to check our own key, a preempt-and-abort, a Report read-back), "
+        "either in one thread or one thread per namespace. The ratio uses the faster of the two. "
+        "Neither is safe when two nodes fence each other at the same moment: each may win some namespaces and "
+        "both end up cut off. fence_nvme_pr fences the first namespace before the others (whoever wins it wins); "
+        "`bench_floor fence -j -o` does the same with nothing else, so the last ratio shows what the agent adds "
+        "to a race-safe fence. On nvmet that order costs one preempt-and-abort latency (the target waits for an "
+        "RCU grace period before it removes the key).",
+        ""]
 
-    # --- as installed: the packaged and the static build ---------------------
-    variants = sorted({k[3][:-4] for k in stats if k[0] == "nvme" and k[3].endswith("-off")
+
+def section_as_installed(r, verdicts):
+    """The packaged and the static build against the race-safe floor, and the loader's account."""
+    variants = sorted({k[3][:-4] for k in r.stats if k[0] == "nvme" and k[3].endswith("-off")
                        and k[3] not in ("agent-off", "nvme-cli-off", "floor-off")},
                       key=lambda v: (v != "packaged", v != "static", v))
-    if variants:
-        w("## As installed: the packaged binary against the race-safe floor")
-        w("")
-        with_aslr = any(k[3].endswith("-off-aslr") for k in stats)
-        head = "| hosts | namespaces | race-safe floor (device 1 first) "
+    if not variants:
+        return []
+    lines = ["## As installed: the packaged binary against the race-safe floor", ""]
+    with_aslr = any(k[3].endswith("-off-aslr") for k in r.stats)
+    head = "| hosts | namespaces | race-safe floor (device 1 first) "
+    for v in variants:
+        head += f"| {VARIANT_LABELS.get(v, v)} off | {v} / floor "
+        if with_aslr:
+            head += f"| {v} off, ASLR | {v} / floor, ASLR "
+    head += "| this build's off / floor |"
+    lines.append(head)
+    lines.append("|---:|---:|---:|" + "---:|---:|" * (len(variants) * (2 if with_aslr else 1)) + "---:|")
+    for hosts, ndev in r.nvme_keys:
+        fo = r.s("nvme", hosts, ndev, "floor-off-ordered")
+        row = f"| {hosts} | {ndev} | {r.cell(fo)} "
         for v in variants:
-            head += f"| {VARIANT_LABELS.get(v, v)} off | {v} / floor "
-            if with_aslr:
-                head += f"| {v} off, ASLR | {v} / floor, ASLR "
-        head += "| this build's off / floor |"
-        w(head)
-        w("|---:|---:|---:|" + "---:|---:|" * (len(variants) * (2 if with_aslr else 1)) + "---:|")
-        for hosts, ndev in nvme_keys:
-            fo = s("nvme", hosts, ndev, "floor-off-ordered")
-            row = f"| {hosts} | {ndev} | {cell(fo)} "
-            for v in variants:
-                for suffix in ("", "-aslr") if with_aslr else ("",):
-                    x = s("nvme", hosts, ndev, f"{v}-off{suffix}")
-                    r = x["median"] / fo["median"] if x and fo else None
-                    row += f"| {cell(x)} | {'–' if r is None else f'{r:.2f}x'} "
-                    if v == "packaged" and r is not None:
-                        what = f"packaged off within {PACKAGED_TARGET_ORDERED}x of the race-safe floor"
-                        if suffix:
-                            what += " (ASLR under emulation)"
-                        verdicts.append((what, hosts, ndev, r, r <= PACKAGED_TARGET_ORDERED, f"{r:.2f}x"))
-            a = s("nvme", hosts, ndev, "agent-off")
-            r = a["median"] / fo["median"] if a and fo else None
-            w(row + f"| {'–' if r is None else f'{r:.2f}x'} |")
-        w("")
-        w("The race-safe floor is `bench_floor fence -j -o` (first namespace first, then the rest in parallel). "
-          "Every build runs the same `off` in the same rounds. The packaged binary is "
-          "`/usr/sbin/fence_nvme_pr` of the .deb that `packaging/build-packages.sh` builds (dpkg-buildflags, "
-          "linked dynamically with `--as-needed`); the static build is `-DFENCE_NVME_PR_STATIC=ON`; "
-          "\"this build\" is the agent of the build directory the run used. "
-          + ("Timed runs start without address space layout randomisation except the \"ASLR\" columns "
-             "(bench/guest/bench-vm.sh says why: under emulation, code at new addresses is translated again "
-             "in every run, a cost no CPU has, and it grows with the code a start runs at random addresses)."
-             if with_aslr else ""))
-        w("")
-        loader = read_loader(os.path.join(out, "loader.txt"))
-        if loader:
-            mhz = loader_mhz(out)
-            unit = "µs" if mhz else "k TSC cycles"
-            w("What the dynamic loader reports for `--version` (glibc `LD_DEBUG=statistics`, median of "
-              f"{max(len(x['runs']) for x in loader.values())} runs, "
-              + (f"TSC cycles at {mhz} MHz turned into µs):" if mhz else "in thousands of TSC cycles; "
-                 "the TSC rate was not recorded):"))
-            w("")
-            w(f"| build | libraries (NEEDED) | loader total {unit} | relocation {unit} | loading objects {unit} "
-              "| symbol relocations (from cache) | relative relocations |")
-            w("|---|---|---:|---:|---:|---:|---:|")
-            for name, x in loader.items():
-                base = name[:-5] if name.endswith("-aslr") else name
-                label = VARIANT_LABELS.get(base, "this build" if base == "agent" else base)
-                if name != base:
-                    label += ", ASLR"
-                if x["kind"] == "static":
-                    w(f"| {label} | static | 0 | 0 | 0 | 0 | – |")
-                    continue
-                def med(key, x=x):
-                    vals = sorted(r[key] for r in x["runs"] if key in r)
-                    return nearest_rank(vals, 50) if vals else None
-                def us(c):
-                    return "–" if c is None else f"{c / mhz:.0f}" if mhz else f"{c / 1000:.0f}"
-                w(f"| {label} | {x['kind'].replace('dynamic, NEEDED: ', '')} "
-                  f"| {us(med('total'))} | {us(med('reloc'))} | {us(med('load'))} "
-                  f"| {med('nrelocs')} ({med('cached')}) | {med('relative')} |")
-            w("")
+            for suffix in ("", "-aslr") if with_aslr else ("",):
+                x = r.s("nvme", hosts, ndev, f"{v}-off{suffix}")
+                q = x["median"] / fo["median"] if x and fo else None
+                row += f"| {r.cell(x)} | {ratio(q)} "
+                if v == "packaged" and q is not None:
+                    what = f"packaged off within {PACKAGED_TARGET_ORDERED}x of the race-safe floor"
+                    if suffix:
+                        what += " (ASLR under emulation)"
+                    verdicts.append((what, hosts, ndev, q, q <= PACKAGED_TARGET_ORDERED, f"{q:.2f}x"))
+        a = r.s("nvme", hosts, ndev, "agent-off")
+        q = a["median"] / fo["median"] if a and fo else None
+        lines.append(row + f"| {ratio(q)} |")
+    lines += [
+        "",
+        "The race-safe floor is `bench_floor fence -j -o` (first namespace first, then the rest in parallel). "
+        "Every build runs the same `off` in the same rounds. The packaged binary is "
+        "`/usr/sbin/fence_nvme_pr` of the .deb that `packaging/build-packages.sh` builds (dpkg-buildflags, "
+        "linked dynamically with `--as-needed`); the static build is `-DFENCE_NVME_PR_STATIC=ON`; "
+        "\"this build\" is the agent of the build directory the run used. "
+        + ("Timed runs start without address space layout randomisation except the \"ASLR\" columns "
+           "(bench/guest/bench-vm.sh says why: under emulation, code at new addresses is translated again "
+           "in every run, a cost no CPU has, and it grows with the code a start runs at random addresses)."
+           if with_aslr else ""),
+        ""]
+    return lines + section_loader(r)
 
-    # --- other actions -------------------------------------------------------
-    w("## Other actions")
-    w("")
-    w("| bed | hosts | devices | fence_nvme_pr on | status | monitor | fence_scsi on | fence_scsi status "
-      "| fence_scsi monitor |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
-    for hosts, ndev in nvme_keys:
-        w(f"| NVMe | {hosts} | {ndev} | {cell(s('nvme', hosts, ndev, 'agent-on'))} | "
-          f"{cell(s('nvme', hosts, ndev, 'agent-status'))} | {cell(s('nvme', hosts, ndev, 'agent-monitor'))} "
-          f"| | | |")
-    for hosts, ndev in scsi_keys:
-        w(f"| SCSI (LIO) | {hosts} | {ndev} | | | | {cell(s('scsi', hosts, ndev, 'scsi-on'))} | "
-          f"{cell(s('scsi', hosts, ndev, 'scsi-status'))} | {cell(s('scsi', hosts, ndev, 'scsi-monitor'))} |")
-    w("")
-    w("`on` starts from the target's key removed (a node joining after it was fenced); `status` asks about a "
-      "registered node; fence_scsi's `monitor` does not touch the devices (it checks its binaries and key "
-      "file), ours opens every device and asks it.")
-    w("")
 
-    # --- calibration ---------------------------------------------------------
-    cal = [(k[3], v) for k, v in stats.items() if k[0] == "exec"]
-    if cal:
-        w("## What a process start costs in this VM")
-        w("")
-        w("| command | median (p95) ms | peak RSS |")
-        w("|---|---:|---:|")
-        order = ["exec-static-noop", "exec-noop-dynamic", "exec-noop-cxx", "exec-noop-boost", "exec-true",
-                 "agent-version", "static-version", "static-version-aslr",
-                 "packaged-version", "packaged-version-aslr",
-                 "nvme-cli-version", "bash-noop", "python3-noop"]
-        labels = {"exec-static-noop": "static C no-op (`bench_floor noop`)", "exec-true": "`/bin/true` (dynamic libc)",
-                  "exec-noop-dynamic": "dynamic C no-op, libc only (`bench_noop_dynamic`)",
-                  "exec-noop-cxx": "dynamic C++ no-op, + libstdc++, libm, libgcc_s (`bench_noop_cxx`)",
-                  "exec-noop-boost": "dynamic C++ no-op, + Boost.Program_options (`bench_noop_boost`)",
-                  "agent-version": "`fence_nvme_pr --version` (start-up and exit only; this build)",
-                  "packaged-version": "`fence_nvme_pr --version`, packaged (.deb, dynamic)",
-                  "static-version": "`fence_nvme_pr --version`, static build",
-                  "packaged-version-aslr": "`fence_nvme_pr --version`, packaged, with ASLR",
-                  "static-version-aslr": "`fence_nvme_pr --version`, static build, with ASLR",
-                  "nvme-cli-version": "`nvme version`", "bash-noop": "`bash -c :`", "python3-noop": "`python3 -c pass`"}
-        for name, v in sorted(cal, key=lambda x: order.index(x[0]) if x[0] in order else 99):
-            w(f"| {labels.get(name, name)} | {cell(v)} | {v['rss_kb'] / 1024:.1f} MB |")
-        w("")
+def section_loader(r):
+    """glibc's LD_DEBUG=statistics of each build's --version (loader.txt)."""
+    loader = read_loader(os.path.join(r.out, "loader.txt"))
+    if not loader:
+        return []
+    mhz = loader_mhz(r.out)
+    unit = "µs" if mhz else "k TSC cycles"
+    lines = ["What the dynamic loader reports for `--version` (glibc `LD_DEBUG=statistics`, median of "
+             f"{max(len(x['runs']) for x in loader.values())} runs, "
+             + (f"TSC cycles at {mhz} MHz turned into µs):" if mhz else "in thousands of TSC cycles; "
+                "the TSC rate was not recorded):"),
+             "",
+             f"| build | libraries (NEEDED) | loader total {unit} | relocation {unit} | loading objects {unit} "
+             "| symbol relocations (from cache) | relative relocations |",
+             "|---|---|---:|---:|---:|---:|---:|"]
 
-    # --- RSS -----------------------------------------------------------------
-    w("## Peak RSS of fence_nvme_pr")
-    w("")
-    agent_rss = {k: v["rss_kb"] for k, v in stats.items() if k[3].startswith("agent-")}
+    def us(c):
+        return "–" if c is None else f"{c / mhz:.0f}" if mhz else f"{c / 1000:.0f}"
+
+    for name, x in loader.items():
+        base = name[:-5] if name.endswith("-aslr") else name
+        label = VARIANT_LABELS.get(base, "this build" if base == "agent" else base)
+        if name != base:
+            label += ", ASLR"
+        if x["kind"] == "static":
+            lines.append(f"| {label} | static | 0 | 0 | 0 | 0 | – |")
+            continue
+
+        def med(key, x=x):
+            vals = sorted(run[key] for run in x["runs"] if key in run)
+            return nearest_rank(vals, 50) if vals else None
+
+        lines.append(f"| {label} | {x['kind'].replace('dynamic, NEEDED: ', '')} "
+                     f"| {us(med('total'))} | {us(med('reloc'))} | {us(med('load'))} "
+                     f"| {med('nrelocs')} ({med('cached')}) | {med('relative')} |")
+    return lines + [""]
+
+
+def section_other_actions(r):
+    lines = ["## Other actions", "",
+             "| bed | hosts | devices | fence_nvme_pr on | status | monitor | fence_scsi on | fence_scsi status "
+             "| fence_scsi monitor |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for hosts, ndev in r.nvme_keys:
+        lines.append(f"| NVMe | {hosts} | {ndev} | {r.cell(r.s('nvme', hosts, ndev, 'agent-on'))} | "
+                     f"{r.cell(r.s('nvme', hosts, ndev, 'agent-status'))} | "
+                     f"{r.cell(r.s('nvme', hosts, ndev, 'agent-monitor'))} | | | |")
+    for hosts, ndev in r.scsi_keys:
+        lines.append(f"| SCSI (LIO) | {hosts} | {ndev} | | | | {r.cell(r.s('scsi', hosts, ndev, 'scsi-on'))} | "
+                     f"{r.cell(r.s('scsi', hosts, ndev, 'scsi-status'))} | "
+                     f"{r.cell(r.s('scsi', hosts, ndev, 'scsi-monitor'))} |")
+    return lines + [
+        "",
+        "`on` starts from the target's key removed (a node joining after it was fenced); `status` asks about a "
+        "registered node; fence_scsi's `monitor` does not touch the devices (it checks its binaries and key "
+        "file), ours opens every device and asks it.",
+        ""]
+
+
+CALIBRATION_ORDER = ["exec-static-noop", "exec-noop-dynamic", "exec-noop-cxx", "exec-noop-boost", "exec-true",
+                     "agent-version", "static-version", "static-version-aslr",
+                     "packaged-version", "packaged-version-aslr",
+                     "nvme-cli-version", "bash-noop", "python3-noop"]
+CALIBRATION_LABELS = {
+    "exec-static-noop": "static C no-op (`bench_floor noop`)", "exec-true": "`/bin/true` (dynamic libc)",
+    "exec-noop-dynamic": "dynamic C no-op, libc only (`bench_noop_dynamic`)",
+    "exec-noop-cxx": "dynamic C++ no-op, + libstdc++, libm, libgcc_s (`bench_noop_cxx`)",
+    "exec-noop-boost": "dynamic C++ no-op, + Boost.Program_options (`bench_noop_boost`)",
+    "agent-version": "`fence_nvme_pr --version` (start-up and exit only; this build)",
+    "packaged-version": "`fence_nvme_pr --version`, packaged (.deb, dynamic)",
+    "static-version": "`fence_nvme_pr --version`, static build",
+    "packaged-version-aslr": "`fence_nvme_pr --version`, packaged, with ASLR",
+    "static-version-aslr": "`fence_nvme_pr --version`, static build, with ASLR",
+    "nvme-cli-version": "`nvme version`", "bash-noop": "`bash -c :`", "python3-noop": "`python3 -c pass`"}
+
+
+def section_calibration(r):
+    """What a process start costs (bed "exec")."""
+    cal = [(k[3], v) for k, v in r.stats.items() if k[0] == "exec"]
+    if not cal:
+        return []
+    lines = ["## What a process start costs in this VM", "",
+             "| command | median (p95) ms | peak RSS |",
+             "|---|---:|---:|"]
+    order = CALIBRATION_ORDER
+    for name, v in sorted(cal, key=lambda x: order.index(x[0]) if x[0] in order else 99):
+        lines.append(f"| {CALIBRATION_LABELS.get(name, name)} | {r.cell(v)} | {v['rss_kb'] / 1024:.1f} MB |")
+    return lines + [""]
+
+
+def section_rss(r, verdicts):
+    lines = ["## Peak RSS of fence_nvme_pr", ""]
+    agent_rss = {k: v["rss_kb"] for k, v in r.stats.items() if k[3].startswith("agent-")}
     if agent_rss:
         worst = max(agent_rss.items(), key=lambda kv: kv[1])
-        w(f"Largest peak RSS over all agent runs (`wait4` ru_maxrss): **{worst[1] / 1024:.1f} MB** "
-          f"({worst[0][3]}, {worst[0][1]} hosts, {worst[0][2]} devices).")
+        lines.append(f"Largest peak RSS over all agent runs (`wait4` ru_maxrss): **{worst[1] / 1024:.1f} MB** "
+                     f"({worst[0][3]}, {worst[0][1]} hosts, {worst[0][2]} devices).")
         verdicts.append(("peak RSS under 10 MB", worst[0][1], worst[0][2], worst[1], worst[1] < RSS_TARGET_KB,
                          f"{worst[1] / 1024:.1f} MB"))
-    rss_path = os.path.join(out, "rss.txt")
+    rss_path = os.path.join(r.out, "rss.txt")
     if os.path.exists(rss_path):
-        w("")
-        w("`/usr/bin/time -v` of one `off`:")
-        w("")
+        lines += ["", "`/usr/bin/time -v` of one `off`:", ""]
         with open(rss_path) as f:
             text = f.read()
         for block in text.split("== ")[1:]:
             title = block.splitlines()[0]
             m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", block)
             if m:
-                w(f"- {title}: {int(m.group(1)) / 1024:.1f} MB")
-    w("")
+                lines.append(f"- {title}: {int(m.group(1)) / 1024:.1f} MB")
+    return lines + [""]
 
-    # --- callgrind -----------------------------------------------------------
-    cg = sorted(glob.glob(os.path.join(out, "callgrind", "*.out")))
-    if cg:
-        w("## Instructions executed (valgrind callgrind)")
-        w("")
-        w("Deterministic, so regressions show even on a noisy machine. Self cost by object file; "
-          "all threads; from the first instruction of the dynamic loader to exit.")
-        w("")
-        w("| run | total instructions | where (self cost) |")
-        w("|---|---:|---|")
-        for path in cg:
-            name = os.path.basename(path)[:-4]
-            total, per_obj = callgrind_profile(path)
-            groups = collections.Counter()
-            for obj, ir in per_obj.items():
-                groups[object_group(obj)] += ir
-            top = ", ".join(f"{g} {ir / total * 100:.0f}%" for g, ir in groups.most_common(6) if total)
-            w(f"| {name} | {total / 1e6:.2f} M | {top} |")
-        w("")
 
-    # --- targets -------------------------------------------------------------
-    w("## Targets")
-    w("")
-    w("| target | hosts | devices | measured | met |")
-    w("|---|---:|---:|---:|---|")
+def section_callgrind(r):
+    cg = sorted(glob.glob(os.path.join(r.out, "callgrind", "*.out")))
+    if not cg:
+        return []
+    lines = ["## Instructions executed (valgrind callgrind)", "",
+             "Deterministic, so regressions show even on a noisy machine. Self cost by object file; "
+             "all threads; from the first instruction of the dynamic loader to exit.",
+             "",
+             "| run | total instructions | where (self cost) |",
+             "|---|---:|---|"]
+    for path in cg:
+        name = os.path.basename(path)[:-4]
+        total, per_obj = callgrind_profile(path)
+        groups = collections.Counter()
+        for obj, ir in per_obj.items():
+            groups[object_group(obj)] += ir
+        top = ", ".join(f"{g} {ir / total * 100:.0f}%" for g, ir in groups.most_common(6) if total)
+        lines.append(f"| {name} | {total / 1e6:.2f} M | {top} |")
+    return lines + [""]
+
+
+def section_targets(verdicts):
+    lines = ["## Targets", "",
+             "| target | hosts | devices | measured | met |",
+             "|---|---:|---:|---:|---|"]
     for name, hosts, ndev, _, ok, text in verdicts:
-        w(f"| {name} | {hosts} | {ndev} | {text} | {'yes' if ok else '**no**'} |")
-    w("")
+        lines.append(f"| {name} | {hosts} | {ndev} | {text} | {'yes' if ok else '**no**'} |")
+    return lines + [""]
 
-    # --- failures ------------------------------------------------------------
-    w("## What did not work")
-    w("")
-    bad = [(k, c) for k, c in statuses.items() if any(st != "ok" for st in c)]
+
+def section_failures(r):
+    lines = ["## What did not work", ""]
+    bad = [(k, c) for k, c in r.statuses.items() if any(st != "ok" for st in c)]
     if not bad:
-        w("Every run succeeded and was verified.")
+        lines.append("Every run succeeded and was verified.")
     for k, c in sorted(bad):
         detail = ", ".join(f"{st} {n}" for st, n in sorted(c.items()))
-        w(f"- {k[0]} {k[3]} ({k[1]} hosts, {k[2]} devices): {detail}")
-    fail_path = os.path.join(out, "failures.txt")
+        lines.append(f"- {k[0]} {k[3]} ({k[1]} hosts, {k[2]} devices): {detail}")
+    fail_path = os.path.join(r.out, "failures.txt")
     if os.path.exists(fail_path) and os.path.getsize(fail_path):
-        w("")
-        w("```")
         with open(fail_path) as f:
-            w(f.read().rstrip())
-        w("```")
-    w("")
-    w("![time against devices](plot.png)")
-    w("")
-    with open(os.path.join(out, "results.md"), "w") as f:
+            lines += ["", "```", f.read().rstrip(), "```"]
+    return lines + ["", "![time against devices](plot.png)", ""]
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit("usage: report.py RESULTS_DIR")
+    r = Results(sys.argv[1])
+    verdicts = []   # (target, hosts, devices, value, met, measured text), filled by the sections in order
+    lines = (section_intro(r) + section_environment(r) + section_off(r, verdicts)
+             + section_as_installed(r, verdicts) + section_other_actions(r) + section_calibration(r)
+             + section_rss(r, verdicts) + section_callgrind(r) + section_targets(verdicts) + section_failures(r))
+    with open(os.path.join(r.out, "results.md"), "w") as f:
         f.write("\n".join(lines))
+    write_plot(r)
+    print(os.path.join(r.out, "results.md"))
 
-    write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts)
-    print(os.path.join(out, "results.md"))
 
-
-def write_plot(out, s, floor_best, nvme_keys, scsi_keys, host_counts):
+def write_plot(r):
+    out, s, floor_best, nvme_keys, scsi_keys = r.out, r.s, r.floor_best, r.nvme_keys, r.scsi_keys
+    host_counts = r.host_counts
     series = []   # (title, style, [(ndev, median, p95)])
     colors = {"agent": "#1f77b4", "floor": "#2ca02c", "ordered": "#ff7f0e", "script": "#d62728", "scsi": "#9467bd", "scsi2": "#8c564b",
               "packaged": "#17becf", "static": "#7f7f7f"}
