@@ -80,6 +80,8 @@ VM_GUEST=$(cd "$BENCH/../tests/vm/guest" && pwd)
 NVMET=$VM_GUEST/nvmet-target.sh
 LIO=$HERE/lio-target.sh
 SCRIPT=$BENCH/contenders/nvme-cli-fence.sh
+# shellcheck source=off-bed.sh
+source "$HERE/off-bed.sh"
 
 AGENT='' TIMER='' FLOOR='' SCSI_PR='' OUT='' QUICK=0 ROUNDS='' REPORT=0
 HOSTS_LIST='2 16' DEVICES_LIST='1 4 16 64' SCSI_DEVICES_LIST='1 4 16' SCSI=1 PROFILE=1
@@ -158,27 +160,6 @@ file_kind() {
     [[ -n $needed ]] && echo "dynamic, NEEDED: $needed" || echo "static"
 }
 
-# The files a program needs at start: itself and what the loader maps.
-loaded_files() {
-    local f
-    for f in "$@"; do
-        f=$(command -v "$f") || continue
-        echo "$f"
-        ldd "$f" 2>/dev/null | awk '$3 ~ /^\// {print $3} $1 ~ /^\// {print $1}'
-    done
-}
-
-# Copies files of the overlay root up to its tmpfs layer: touch -c opens
-# each for writing, which makes overlayfs copy it up; the host's files are
-# never changed (read-only 9p). Files elsewhere (a writable --rw share) are
-# left alone.
-copy_up() {
-    local f
-    while read -r f; do
-        [[ $(stat -f -c %T "$f" 2>/dev/null) == overlay* ]] && touch -c "$f"
-    done
-}
-
 # As installed (see the header): every contender's program and libraries.
 if ((!ON_9P)); then
     loaded_files "$AGENT" "${VARIANTS[@]#*=}" "$TIMER" "$FLOOR" "$SCSI_PR" "$SCRIPT" nvme bash \
@@ -225,17 +206,6 @@ timer() {
     local rc=$?
     phase "$1" end
     return $rc
-}
-
-# Comma- and space-separated device lists of host $1 (from the nvmet map).
-devs_of() {
-    local host ns dev
-    local -a list=()
-    while read -r host ns dev; do
-        [[ $host == "$1" ]] && list[ns]=$dev
-    done </run/nvmet/map
-    COMMA=$(IFS=,; echo "${list[*]}")
-    SPACE="${list[*]}"
 }
 
 # --- calibration: what an exec costs ------------------------------------------
@@ -320,13 +290,8 @@ profile() {
     loader_statistics
     for n in $PROFILE_DEVICES; do
         note "profile: $n namespaces"
-        "$NVMET" setup --hosts 2 --namespaces "$n" --size-mb 1 >/dev/null || die "nvmet setup failed"
-        rm -rf "$WORK"/node*
-        devs_of host2; d2s=$SPACE; mkdir -p "$WORK/node2"
-        "$AGENT" -q -o on -n 0x2 -d "$COMMA" -s "$WORK/node2" || die "host2 could not unfence"
-        devs_of host1; d1s=$SPACE; mkdir -p "$WORK/node1"
-        "$AGENT" -q -o on -n 0x1 -d "$COMMA" -s "$WORK/node1" || die "host1 could not unfence"
-        printf 'action=off\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$COMMA" "$WORK/node1" >"$WORK/off.in"
+        off_bed "$AGENT" "$n"
+        d1s=$OFF_D1S d2s=$OFF_D2S
         "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
         {
             echo "== fence_nvme_pr off, $n namespaces: /usr/bin/time -v"
