@@ -22,7 +22,6 @@ import subprocess
 import sys
 
 OFF_TARGET_FLOOR = 1.5     # agent off within 1.5x of the floor
-PACKAGED_TARGET_ORDERED = 1.3  # the packaged binary's off within 1.3x of the race-safe floor
 # Builds of fence_nvme_pr besides the one under test (bench-vm.sh --variant
 # NAME=PATH; bench/run.sh names them): contender NAME-off, calibration NAME-version.
 VARIANT_LABELS = {"packaged": "packaged (.deb, dynamic)", "static": "static build"}
@@ -274,8 +273,12 @@ def section_off(r, verdicts):
         ""]
 
 
-def section_as_installed(r, verdicts):
-    """The packaged and the static build against the race-safe floor, and the loader's account."""
+def section_as_installed(r):
+    """The packaged and the static build against the race-safe floor, and the loader's account.
+
+    A table without a target: "packaged off within 1.3x of the race-safe floor" is withdrawn (issue 21),
+    under emulation it measured the page faults of the C++ runtime's start more than our code. The
+    instruction-count guard (bench/instructions-guard.sh) watches the packaged off instead."""
     variants = sorted({k[3][:-4] for k in r.stats if k[0] == "nvme" and k[3].endswith("-off")
                        and k[3] not in ("agent-off", "nvme-cli-off", "floor-off")},
                       key=lambda v: (v != "packaged", v != "static", v))
@@ -299,11 +302,6 @@ def section_as_installed(r, verdicts):
                 x = r.s("nvme", hosts, ndev, f"{v}-off{suffix}")
                 q = x["median"] / fo["median"] if x and fo else None
                 row += f"| {r.cell(x)} | {ratio(q)} "
-                if v == "packaged" and q is not None:
-                    what = f"packaged off within {PACKAGED_TARGET_ORDERED}x of the race-safe floor"
-                    if suffix:
-                        what += " (ASLR under emulation)"
-                    verdicts.append((what, hosts, ndev, q, q <= PACKAGED_TARGET_ORDERED, f"{q:.2f}x"))
         a = r.s("nvme", hosts, ndev, "agent-off")
         q = a["median"] / fo["median"] if a and fo else None
         lines.append(row + f"| {ratio(q)} |")
@@ -440,7 +438,9 @@ def section_callgrind(r):
         return []
     lines = ["## Instructions executed (valgrind callgrind)", "",
              "Deterministic, so regressions show even on a noisy machine. Self cost by object file; "
-             "all threads; from the first instruction of the dynamic loader to exit.",
+             "all threads; from the first instruction of the dynamic loader to exit. "
+             "The guard `bench/instructions-guard.sh` (CTest `bench.instructions`) counts the packaged off "
+             "at 1 and 64 namespaces the same way and fails above +10% of `bench/instructions-baseline.txt`.",
              "",
              "| run | total instructions | where (self cost) |",
              "|---|---:|---|"]
@@ -485,7 +485,7 @@ def main():
     r = Results(sys.argv[1])
     verdicts = []   # (target, hosts, devices, value, met, measured text), filled by the sections in order
     lines = (section_intro(r) + section_environment(r) + section_off(r, verdicts)
-             + section_as_installed(r, verdicts) + section_other_actions(r) + section_calibration(r)
+             + section_as_installed(r) + section_other_actions(r) + section_calibration(r)
              + section_rss(r, verdicts) + section_callgrind(r) + section_targets(verdicts) + section_failures(r))
     with open(os.path.join(r.out, "results.md"), "w") as f:
         f.write("\n".join(lines))
