@@ -43,7 +43,8 @@ copy_up() {
 # off_bed AGENT N: a target with 2 hosts and N namespaces of 1 MB, both hosts
 # unfenced with AGENT (keys 0x1 and 0x2 saved under WORK/node1 and
 # WORK/node2), and WORK/off.in: host1's `off` of host2 as Pacemaker sends it
-# on stdin. Sets OFF_D1S and OFF_D2S, host1's and host2's devices
+# on stdin (the set-up with a long power_timeout: a loaded emulated machine
+# must not fail it). Sets OFF_D1S and OFF_D2S, host1's and host2's devices
 # (space-separated). Tear down with "$NVMET" teardown.
 # shellcheck disable=SC2034 # OFF_D1S, OFF_D2S: for the caller
 off_bed() {
@@ -51,8 +52,8 @@ off_bed() {
     "$NVMET" setup --hosts 2 --namespaces "$n" --size-mb 1 >/dev/null || die "nvmet setup failed"
     rm -rf "$WORK"/node*
     devs_of host2; OFF_D2S=$SPACE; mkdir -p "$WORK/node2"
-    "$agent" -q -o on -n 0x2 -d "$COMMA" -s "$WORK/node2" || die "host2 could not unfence"
+    "$agent" -q -o on -n 0x2 -d "$COMMA" -s "$WORK/node2" --power-timeout=600 || die "host2 could not unfence"
     devs_of host1; OFF_D1S=$SPACE; mkdir -p "$WORK/node1"
-    "$agent" -q -o on -n 0x1 -d "$COMMA" -s "$WORK/node1" || die "host1 could not unfence"
+    "$agent" -q -o on -n 0x1 -d "$COMMA" -s "$WORK/node1" --power-timeout=600 || die "host1 could not unfence"
     printf 'action=off\nnodename=node2\nport=0x2\ndevices=%s\nstore_path=%s\n' "$COMMA" "$WORK/node1" >"$WORK/off.in"
 }
