@@ -98,7 +98,7 @@ count() {
     ((rc == 0)) || die "off on $n namespaces under callgrind exited $rc: $(grep -v '^==' "$WORK/off.$n.stderr" | tail -n 1)"
     # shellcheck disable=SC2086
     "$floor" check absent 0x2 $OFF_D1S || die "off on $n namespaces exited 0 but host2 is still registered"
-    echo "instructions-guard: off on $n namespaces: bed $((t1 - t0)) s, callgrind $((SECONDS - t1)) s" >&2
+    echo "instructions-guard: off, $n namespace(s): bed $((t1 - t0)) s, callgrind $((SECONDS - t1)) s" >&2
     "$NVMET" teardown || die "nvmet teardown failed"
     measured[$n]=$(sed -n 's/^totals: *\([0-9][0-9]*\).*/\1/p' "$out")
     [[ -n ${measured[$n]} ]] || die "no totals line in $out"
