@@ -5,7 +5,8 @@
 # the instructions of one `off` of the packaged fence_nvme_pr at 1 and 64
 # namespaces under valgrind callgrind (bench/guest/instructions-guard.sh),
 # against bench/instructions-baseline.txt: fails (exit 1) above +10%, says
-# "improved" below -10%. About a minute of VM time under emulation.
+# "improved" below -10%. VM wall time 3.5-6 min at host load 15-18 (boot,
+# the 64-namespace bed, two callgrind runs); less on a quiet machine.
 #
 # Why: the timed benchmark runs under emulation on a shared machine, where a
 # ratio to the ioctl floor measured page-fault costs of the C++ runtime more
