@@ -14,7 +14,7 @@
 # race-safe floor" is withdrawn for that). An instruction count does not
 # depend on the machine's load, so a real regression of our code shows.
 # Run to run it moves by up to ~2% at 64 namespaces (the workers' futex
-# waits), by less than 0.1% at 1.
+# waits), by less than 0.2% at 1.
 #
 # Usage: bench/instructions-guard.sh [--update] [--deb PATH | --deb-dir DIR]
 #                                    [--build DIR] [--baseline FILE]
