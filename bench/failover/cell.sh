@@ -349,7 +349,7 @@ main() {
         rpc node1 node_property stonith-timeout "${STONITH_TIMEOUT}s" || die "setting stonith-timeout failed"
     fi
     wait_until 240 alert_us node1 "* resource node1 app start 0 *" || die "app did not start on node1"
-    wait_until 60 records_at_least node1 8 || die "node1 wrote fewer than 8 records in 60 s"
+    wait_until 60 records_at_least node1 4 || die "node1 wrote fewer than 4 records in 60 s"
     log "app runs on node1"
 
     # ---- the failure
@@ -380,7 +380,7 @@ main() {
     wait_until 60 records_at_least node2 4
     release
     # The window for late writes: the resumed node's next writes.
-    sleep 20
+    sleep 15
     log "window for late writes over"
 
     # ---- what happened
