@@ -116,12 +116,12 @@ int main(int argc, char** argv) {
                              ";\n\n"
                              "}  // namespace nvmepr::docs\n";
 
-  const bool ok =
-      WriteFile(dir + "/fence_nvme_pr.xml", fence_xml) && WriteFile(dir + "/fence_nvme_pr.8", fence_man) &&
-      WriteFile(dir + "/nvme_persist.xml", resource_xml) && WriteFile(dir + "/nvme_persist.7", resource_man) &&
-      WriteFile(dir + "/fence_nvme_pr_check.8", check_man) && WriteFile(dir + "/agent_docs.cc", source) &&
-      WriteFile(dir + "/fence_nvme_pr.md", FenceAgentReference(FenceAgentSpec(), kFenceExitStatusText)) &&
-      WriteFile(dir + "/nvme_persist.md", OcfAgentReference(ResourceAgentSpec(), resource_exit_status)) &&
-      WriteFile(dir + "/fence_nvme_pr_check.md", CommandReference(CheckCommandPage()));
+  const bool ok = WriteFile(dir + "/fence_nvme_pr.xml", fence_xml) && WriteFile(dir + "/fence_nvme_pr.8", fence_man) &&
+                  WriteFile(dir + "/nvme_persist.xml", resource_xml) &&
+                  WriteFile(dir + "/nvme_persist.7", resource_man) &&
+                  WriteFile(dir + "/fence_nvme_pr_check.8", check_man) && WriteFile(dir + "/agent_docs.cc", source) &&
+                  WriteFile(dir + "/fence_nvme_pr.md", FenceAgentReference(FenceAgentSpec(), kFenceExitStatusText)) &&
+                  WriteFile(dir + "/nvme_persist.md", OcfAgentReference(ResourceAgentSpec(), resource_exit_status)) &&
+                  WriteFile(dir + "/fence_nvme_pr_check.md", CommandReference(CheckCommandPage()));
   return ok ? 0 : 1;
 }

@@ -51,11 +51,15 @@ std::string MarkdownEscape(const std::string& text) {
     const char c = text[i];
     const bool word_before = i > 0 && std::isalnum(static_cast<unsigned char>(text[i - 1]));
     const bool word_after = i + 1 < text.size() && std::isalnum(static_cast<unsigned char>(text[i + 1]));
-    if (c == '\n') out += ' ';
-    else if (c == '\\' || c == '`' || c == '*' || c == '<' || c == '|' || c == '[' || c == ']') out += std::string("\\") + c;
+    if (c == '\n')
+      out += ' ';
+    else if (c == '\\' || c == '`' || c == '*' || c == '<' || c == '|' || c == '[' || c == ']')
+      out += std::string("\\") + c;
     // An underscore inside a word (store_path) is no emphasis in CommonMark.
-    else if (c == '_' && !(word_before && word_after)) out += "\\_";
-    else out += c;
+    else if (c == '_' && !(word_before && word_after))
+      out += "\\_";
+    else
+      out += c;
   }
   return out;
 }
@@ -76,8 +80,7 @@ std::string FenceAgentReference(const AgentSpec& spec, const std::string& exit_s
     std::string text = MarkdownEscape(param.shortdesc) + ".";
     if (!param.alias_of.empty()) text += " Deprecated name of " + Code(param.alias_of) + ".";
     text += ChoicesText(param);
-    out << "| " << name << " | " << Code(GetoptText(param)) << " | " << DefaultText(param) << " | " << text
-        << " |\n";
+    out << "| " << name << " | " << Code(GetoptText(param)) << " | " << DefaultText(param) << " | " << text << " |\n";
   }
   out << "\n## Actions\n\n| action | also accepted | what it does |\n|---|---|---|\n";
   for (const auto& action : spec.actions) {
@@ -125,8 +128,9 @@ std::string OcfAgentReference(const AgentSpec& spec, const std::vector<ManEntry>
 
 std::string CommandReference(const CommandPage& page) {
   std::ostringstream out;
-  out << kGenerated << "\n# " << page.name << "\n\n" << MarkdownEscape(page.shortdesc) << ". From the same table as "
-      << page.name << "(" << page.section << ").\n\n```\n";
+  out << kGenerated << "\n# " << page.name << "\n\n"
+      << MarkdownEscape(page.shortdesc) << ". From the same table as " << page.name << "(" << page.section
+      << ").\n\n```\n";
   for (const auto& line : page.synopsis) out << page.name << " " << line << "\n";
   out << "```\n\n";
   Paragraphs(out, page.description);
