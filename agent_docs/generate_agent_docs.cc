@@ -2,6 +2,8 @@
 // generate_agent_docs OUTDIR: writes, from the agents' own tables,
 //   fence_nvme_pr.xml, nvme_persist.xml        (metadata, libxml2)
 //   fence_nvme_pr.8, fence_nvme_pr_check.8, nvme_persist.7   (man pages)
+//   fence_nvme_pr.md, nvme_persist.md, fence_nvme_pr_check.md
+//                   (the reference pages in Markdown, committed as docs/reference/)
 //   agent_docs.cc   (the metadata and fence_nvme_pr's page as raw strings
 //                    for agent_docs.h, compiled into the agents)
 // Runs at build time only: libxml2 (and what Debian's libxml2 pulls in: ICU,
@@ -15,6 +17,7 @@
 #include "agent_spec.h"
 #include "check_spec.h"
 #include "man_page.h"
+#include "markdown_reference.h"
 #include "metadata_writer.h"
 #include "ocf_exit.h"
 #include "ocf_metadata.h"
@@ -49,16 +52,22 @@ bool RawString(const std::string& text, std::string& literal) {
 std::vector<ManEntry> ResourceExitStatus() {
   using namespace nvmepr;
   const std::vector<std::pair<int, const char*>> codes = {
-      {kOcfSuccess, "Done, or running (monitor)."},
-      {kOcfErrGeneric, "Failed at run time; Pacemaker recovers it here or moves it."},
+      {kOcfSuccess, "Done; monitor: running (a primitive holds the reservation on every device; an unpromoted "
+                    "instance is registered)."},
+      {kOcfErrGeneric, "Failed at run time (device error, timeout, read-back mismatch); Pacemaker recovers it here "
+                       "or moves it. monitor: the reservation was taken away while the resource ran here."},
       {kOcfErrArgs, "Bad arguments."},
-      {kOcfErrUnimplemented, "Unknown action."},
+      {kOcfErrUnimplemented, "Unknown action; the exit reason suggests the closest one."},
       {kOcfErrPerm, "Insufficient privileges."},
-      {kOcfErrInstalled, "A device is missing on this node."},
-      {kOcfErrConfigured, "The configuration is wrong everywhere (parameters, devices without reservations)."},
-      {kOcfNotRunning, "monitor: cleanly stopped."},
+      {kOcfErrInstalled, "Something missing on this node: a device that does not exist, a multipath device with no "
+                         "path here, a kernel refusing the reservation ioctls, or Corosync to derive the key."},
+      {kOcfErrConfigured, "The configuration is wrong everywhere: a missing or bad parameter, a device that is no "
+                          "NVMe namespace or lacks reservations, a device under an all-registrants reservation, a "
+                          "plain clone, promoted-max above 1. Never for what is about one node (Pacemaker then stops "
+                          "the resource everywhere)."},
+      {kOcfNotRunning, "monitor: cleanly stopped, not running here."},
       {kOcfRunningPromoted, "monitor: running in the promoted role."},
-      {kOcfFailedPromoted, "monitor: failed while promoted."},
+      {kOcfFailedPromoted, "monitor: lost the reservation while promoted."},
       {kOcfDegraded, "monitor (OCF 1.1): running, but the reservation is missing on some devices (at least "
                      "required_devices hold it); the exit reason names them."},
       {kOcfDegradedPromoted, "monitor (OCF 1.1): promoted, but the reservation is missing on some devices; the "
@@ -83,8 +92,9 @@ int main(int argc, char** argv) {
   const std::string fence_xml = FenceAgentMetadata(FenceAgentSpec());
   const std::string fence_man = ManPage(FenceAgentSpec(), kFenceExitStatusText);
   const std::string resource_xml = OcfMetadata(ResourceAgentSpec());
+  const std::vector<ManEntry> resource_exit_status = ResourceExitStatus();
   const std::string resource_man =
-      OcfManPage(ResourceAgentSpec(), ResourceExitStatus(), "fence_nvme_pr(8), fence_nvme_pr_check(8), pcs(8)");
+      OcfManPage(ResourceAgentSpec(), resource_exit_status, "fence_nvme_pr(8), fence_nvme_pr_check(8), pcs(8)");
   const std::string check_man = CommandManPage(CheckCommandPage());
 
   std::string fence_xml_literal, fence_man_literal, resource_xml_literal;
@@ -109,6 +119,9 @@ int main(int argc, char** argv) {
   const bool ok = WriteFile(dir + "/fence_nvme_pr.xml", fence_xml) && WriteFile(dir + "/fence_nvme_pr.8", fence_man) &&
                   WriteFile(dir + "/nvme_persist.xml", resource_xml) &&
                   WriteFile(dir + "/nvme_persist.7", resource_man) &&
-                  WriteFile(dir + "/fence_nvme_pr_check.8", check_man) && WriteFile(dir + "/agent_docs.cc", source);
+                  WriteFile(dir + "/fence_nvme_pr_check.8", check_man) && WriteFile(dir + "/agent_docs.cc", source) &&
+                  WriteFile(dir + "/fence_nvme_pr.md", FenceAgentReference(FenceAgentSpec(), kFenceExitStatusText)) &&
+                  WriteFile(dir + "/nvme_persist.md", OcfAgentReference(ResourceAgentSpec(), resource_exit_status)) &&
+                  WriteFile(dir + "/fence_nvme_pr_check.md", CommandReference(CheckCommandPage()));
   return ok ? 0 : 1;
 }

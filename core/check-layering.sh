@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # core/ is four layers, each allowed to include only its own headers and those
-# of the layers below it (core/CMakeLists.txt, README "Layout"); the kit's
+# of the layers below it (core/CMakeLists.txt, CONTRIBUTING.md "Layout"); the kit's
 # OCF-only part and its document writers sit on top of the shared kit:
 #   base < device < reservation_logic < agent_kit < agent_kit/ocf
 #        < agent_kit/docs < the agents

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Checks the administrator examples without a cluster: bash -n and shellcheck
 # on each script; hana-style.sh and rac-style.sh print (and without --apply do
-# not run) the pcs commands the README promises (hana-style.sh: also with disk
+# not run) the pcs commands the README and docs/ promise (hana-style.sh: also with disk
 # IDs d-xxxx, and it refuses one disk for both fencing and data);
 # verify.sh refuses bad usage,
 # a fence of its own node or after a failed check, keeps nvme-cli to block

@@ -7,8 +7,8 @@
 # a cluster that `pcs cluster setup` has created and started). Edit the
 # variables below first.
 #
-# Two disks, because the two agents cannot share one (README, "The resource
-# agent"): fence_nvme_pr keeps every node registered under a
+# Two disks, because the two agents cannot share one (docs/nvme_persist.md):
+# fence_nvme_pr keeps every node registered under a
 # write-exclusive-all-registrants reservation, nvme_persist wants one owner
 # and refuses a disk under such a reservation.
 #   FENCE_DISK  fencing: every node registered; fencing removes the failed
@@ -61,7 +61,7 @@ data_path=$(by_id_path "$DATA_DISK")
 # disk ID, never "d-xxxx-part1".
 DATA_FS=${DATA_FS:-${data_path}-part1}
 # One disk for both would put nvme_persist's exclusive reservation on the
-# fence disk (README, "The resource agent"): refused, by name and, where the
+# fence disk (docs/nvme_persist.md): refused, by name and, where the
 # disks are attached here, by the device they lead to.
 if [[ $fence_path == "$data_path" ]] ||
    [[ -e $fence_path && -e $data_path && $(readlink -f -- "$fence_path") == "$(readlink -f -- "$data_path")" ]]; then
@@ -82,7 +82,7 @@ echo "# Cluster-wide settings (every resource inherits them): totem token, stoni
 # (1.2 x token) = 11 s. The default 3000 ms (7.2 s) misfires on cloud VMs that
 # pause for a few seconds (live migration, host maintenance); the 30 s that
 # cloud SAP guides use costs 66 s of outage per failure. fence_nvme_pr itself
-# takes well under a second (README, Benchmark), so Corosync's detection is
+# takes well under a second (bench/README.md), so Corosync's detection is
 # what the failover time is made of. Set it with
 #   pcs cluster setup ... totem token=5000
 # or on an existing cluster:
@@ -106,7 +106,7 @@ run pcs resource defaults update migration-threshold=3
 # split. pcmk_delay_max adds a random 0-3 s on top so that a misconfigured
 # base never makes both shoot in the same millisecond. (The fence itself is
 # race-safe anyway: both preempt the first device first, one wins, the loser
-# finds its own key gone and stops - README, "How fencing works".)
+# finds its own key gone and stops - docs/fencing.md.)
 run pcs stonith create nvme-fence fence_nvme_pr \
   devices="$FENCE_DISK" \
   pcmk_host_map="$NODE1:0x1a2b0001;$NODE2:0x1a2b0002" \

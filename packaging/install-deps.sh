@@ -23,7 +23,8 @@ test_packages=(
   python3-jsonschema python3-kubernetes python3-yaml podman crun
   sbd open-iscsi watchdog
 )
-# crmsh: the README's crm commands and a cluster scenario configured with it;
+# crmsh: the crm commands of README.md and docs/nvme_persist.md, and a
+# cluster scenario configured with it;
 # debootstrap: the Debian 13 userland of the compatibility tests (tests/compat);
 # python3-jsonschema, python3-kubernetes, python3-yaml: the offline validation
 # of examples/kubernetes/ (the Kubernetes API types come from python3-kubernetes);

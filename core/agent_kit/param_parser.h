@@ -34,7 +34,7 @@ inline constexpr std::size_t kMaxStdinTotal = 1024 * 1024;
 /// How long stdin may take to reach end of file. The parameters, power_timeout
 /// among them, are not known before: Pacemaker writes them at once and closes
 /// stdin, so this only ends a stdin that never closes (a terminal, a stuck
-/// writer) with an error instead of a wait. README: "Safety rules".
+/// writer) with an error instead of a wait. docs/safety.md.
 inline constexpr std::chrono::seconds kStdinTimeout{10};
 
 /// At most this many warnings about unknown names or malformed lines; one

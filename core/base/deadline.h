@@ -24,7 +24,7 @@ namespace nvmepr {
 /// returns within the floor, twice the floor with PCIe's abort-then-reset:
 /// 20 s, inside the 40 s between power_timeout's default (20 s) and
 /// Pacemaker's default fencing timeout (60 s). The driver's own defaults
-/// (admin 60 s, I/O 30 s) would exceed that. README: "Safety rules".
+/// (admin 60 s, I/O 30 s) would exceed that. docs/safety.md.
 inline constexpr std::chrono::milliseconds kCommandTimeoutFloor{10000};
 
 /// The longest time an action can be given: longer timeouts are cut to it,

@@ -48,7 +48,7 @@ CLUSTER_NAME=fnpcluster
 # shellcheck source=../vm/guest/lib.sh
 source "$VM_DIR/guest/lib.sh"
 
-# Corosync timeouts for a software-emulated CPU (see README.md). The guest
+# Corosync timeouts for a software-emulated CPU (see tests/README.md). The guest
 # runs ~15-20 times slower than the host and shares two host cores with
 # QEMU's own threads; a daemon can be off the CPU for seconds while Python or
 # a burst of process starts runs. token 5000 ms survives that (measured:

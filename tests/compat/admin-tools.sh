@@ -1,14 +1,15 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # admin-tools.sh - the administrator's tools of a Debian userland accept the
-# agents, and every pcs and crmsh command the README shows works there:
+# agents, and every pcs and crmsh command of README.md and
+# docs/nvme_persist.md works there:
 #   - Pacemaker reads both agents' metadata (stonith_admin --metadata,
 #     crm_resource --show-metadata), pcs describes them, crm_resource
 #     --validate runs nvme_persist's validate-all;
-#   - the README's pcs commands (stonith device with unfencing, with and
+#   - those pcs commands (stonith device with unfencing, with and
 #     without pcmk_host_map; nvme_persist in a group; the promotable clone
 #     and its constraints) build a CIB file that crm_verify accepts; the
-#     README's crmsh commands build the same configuration.
+#     crmsh commands build the same configuration.
 # Without --userland: this machine's tools (Debian 12: Pacemaker 2.1.5,
 # pcs 0.11, crmsh 4.4). With --userland SUITE: that Debian suite's, from
 # tests/vm/fetch-root.sh, in a chroot on the host (tests/vm/in-root.sh);
@@ -16,7 +17,7 @@
 # native speed here, not in the emulated VM. Nothing on the host changes: the
 # agents are installed in overlays of a private mount namespace.
 #
-# The README's pcs commands are written to work unchanged on pcs 0.11 and
+# The documented pcs commands are written to work unchanged on pcs 0.11 and
 # 0.12 (0.12 only warns that promotable meta attributes without the `meta`
 # keyword are deprecated); pcs 0.12's --future form is tested too.
 # Usage: admin-tools.sh [--userland SUITE] FENCE_AGENT RESOURCE_AGENT (root)
@@ -75,7 +76,7 @@ fnp_check_rc 0 "crm_resource --validate (nvme_persist validate-all, level 0: par
 fnp_check_rc 6 "crm_resource --validate without devices: 6 (not configured)" \
     crm_resource --validate --class ocf --provider nvmepr --agent nvme_persist
 
-# ------------------------------------------------------ pcs (README)
+# ---------------------------- pcs (README.md, docs/nvme_persist.md)
 # cmd FILE TOOL ARGS...: TOOL (pcs or crm) on the CIB in FILE, echoed.
 cmd() {
     local file=$1 out rc=0
@@ -118,7 +119,7 @@ if ((PCS_12)); then
         grep -q 'name="promoted-max" value="1"' pcs-future.xml
 fi
 
-# ---------------------------------------------------- crmsh (README)
+# -------------------------- crmsh (README.md, docs/nvme_persist.md)
 new_cib crm.xml
 cmd crm.xml crm configure primitive nvme-fence stonith:fence_nvme_pr \
     params devices=$DISK pcmk_host_map="$MAP" meta provides=unfencing

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # Scenario 7: a namespace disabled and a controller disconnected during an
 # action end in a clear failure, naming the device, within power_timeout;
-# never a hang, never exit 0. Then the device list mistakes of the README's
+# never a hang, never exit 0. Then the device list mistakes of docs/safety.md's
 # "Safety rules": a character device (a real watchdog, softdog) is refused
 # without being opened, and one namespace named twice (by-id style link,
 # "//", kernel name) is refused before anything changes.

@@ -47,6 +47,10 @@ fnp_check "/usr/lib/ocf/resource.d/nvmepr/nvme_persist is an executable" \
   test -x /usr/lib/ocf/resource.d/nvmepr/nvme_persist
 fnp_check "README and examples under /usr/share/doc/fence-nvme-pr" \
   bash -c 'ls /usr/share/doc/fence-nvme-pr/README.md* /usr/share/doc/fence-nvme-pr/examples/hana-style.sh* >/dev/null'
+# The administrators' documents the README links, and the generated reference.
+fnp_check "docs/ (administrators' documents and reference) under /usr/share/doc/fence-nvme-pr" \
+  bash -c 'cd /usr/share/doc/fence-nvme-pr/docs && ls fencing.md* safety.md* nvme_persist.md* compatibility.md* \
+    troubleshooting.md* reference/fence_nvme_pr.md* reference/nvme_persist.md* reference/fence_nvme_pr_check.md* >/dev/null'
 fnp_check "nothing was linked into /etc/watchdog.d" bash -c '! ls /etc/watchdog.d/*fence_nvme_pr* 2>/dev/null'
 
 stonith_admin --metadata -a fence_nvme_pr >"$work/fence.xml" 2>"$work/err"

@@ -7,7 +7,7 @@
 // in words. RapidCheck (Debian's librapidcheck-dev) generates and shrinks:
 // a stateful generator with shrinking to a minimal sequence is more than we
 // would write ourselves. Budget: RC_PARAMS (CTest sets the CI budget;
-// tests/property/README in the test docs gives the long mode).
+// docs/safety.md gives the long mode).
 //
 // The regression tests below are the three holes the property test found on
 // the code before issue 19's fixes, as the sequences it shrank them to.

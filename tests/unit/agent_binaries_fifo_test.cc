@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 // The built agents themselves, with a FIFO where a state file should be
-// (README "Safety rules"): each returns promptly with its documented code,
+// (docs/safety.md): each returns promptly with its documented code,
 // where before the fix each waited for a writer forever (past power_timeout;
 // a hung watchdog test reboots the node).
 #include <fcntl.h>

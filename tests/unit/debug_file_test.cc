@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
-// debug_file (README "Safety rules"): absolute, append-only, close-on-exec,
+// debug_file (docs/safety.md): absolute, append-only, close-on-exec,
 // never through a symbolic link, a regular file only, never a wait, parent
 // directories never created.
 #include "debug_file.h"

@@ -123,7 +123,7 @@ TEST_F(OpenLinuxDeviceTest, RelativeNameIsRefusedBeforeOpening) {
   ExpectRefused("nvme0n1", ErrorKind::kInvalidArgument, "absolute path");
 }
 
-// Look before opening (README "Safety rules"): nothing but a whole NVMe
+// Look before opening (docs/safety.md): nothing but a whole NVMe
 // namespace (or device-mapper over NVMe) is ever opened. inotify sees every
 // open of a path (stat is no open): a character device, a FIFO, a regular
 // file, a directory and a block device that is not NVMe (a loop device) are

@@ -316,7 +316,7 @@ TEST_F(FenceActionsTest, MissingActionOrTargetFails) {
   EXPECT_EQ(Run(1, "action=status"), kExitFailure);
 }
 
-// A FIFO where the state file should be (README "Safety rules"): off and
+// A FIFO where the state file should be (docs/safety.md): off and
 // validate-all fail at once, naming it, instead of waiting for a writer past
 // power_timeout.
 class FenceActionsFifoStateTest : public FenceActionsTest {

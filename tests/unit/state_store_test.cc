@@ -171,7 +171,7 @@ TEST_F(StateStoreTest, ExpiredDeadlineStillTakesAFreeLock) {
   EXPECT_TRUE(lock);
 }
 
-// Files under store_path (README "Safety rules"): never through a symbolic
+// Files under store_path (docs/safety.md): never through a symbolic
 // link, regular files only, never a wait, bounded reads, a trusted directory.
 
 std::string ReadFile(const fs::path& path) {

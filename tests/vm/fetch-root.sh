@@ -146,7 +146,7 @@ main() {
     fi
     rm -f "$TMP_DIR/root/usr/sbin/policy-rc.d"
     rm -rf "$CACHE/root/debs-$name"
-    # The packages' versions, for the README's table and the test logs.
+    # The packages' versions, for docs/compatibility.md's table and the test logs.
     # shellcheck disable=SC2016 # dpkg-query format fields, not shell
     chroot "$TMP_DIR/root" dpkg-query -W -f='${Package} ${Version}\n' >"$TMP_DIR/root/fnp-packages" ||
         fnp_die "cannot list the packages of the new root"

@@ -246,7 +246,7 @@ build_qemu_args() {
     # FENCE_NVME_PR_TCG_THREAD=single
     # avoids the race by running both vCPUs in one host thread, at a price
     # measured on this 2-core host: an off on 64 namespaces 125 ms instead
-    # of 113, on one namespace 47 instead of 40 (README, test bed); the
+    # of 113, on one namespace 47 instead of 40 (tests/README.md, test bed); the
     # cluster tests were never run that way, so the default stays multi.
     case ${FENCE_NVME_PR_TCG_THREAD:-multi} in
         multi) ;;

@@ -3,6 +3,7 @@
 
 #include <sstream>
 
+#include "paragraphs.h"
 #include "roff.h"
 
 namespace nvmepr {
@@ -17,13 +18,10 @@ void Header(std::ostringstream& out, const std::string& name, int section, const
 }
 
 void Paragraphs(std::ostringstream& out, const std::string& text) {
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t end = text.find("\n\n", start);
-    out << RoffEscape(text.substr(start, end == std::string::npos ? std::string::npos : end - start)) << "\n";
-    if (end == std::string::npos) break;
-    out << ".PP\n";
-    start = end + 2;
+  const std::vector<std::string> paragraphs = SplitParagraphs(text);
+  for (std::size_t i = 0; i < paragraphs.size(); ++i) {
+    if (i) out << ".PP\n";
+    out << RoffEscape(paragraphs[i]) << "\n";
   }
 }
 

@@ -25,6 +25,8 @@ const char* ContentType(ParamType type) {
 }
 // clang-format on
 
+}  // namespace
+
 std::string GetoptText(const ParamSpec& param) {
   std::string cli = param.name;
   std::replace(cli.begin(), cli.end(), '_', '-');
@@ -34,8 +36,6 @@ std::string GetoptText(const ParamSpec& param) {
   }
   return text;
 }
-
-}  // namespace
 
 std::string FenceAgentMetadata(const AgentSpec& spec) {
   XmlWriter xml;

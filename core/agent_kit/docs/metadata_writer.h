@@ -9,6 +9,10 @@
 
 namespace nvmepr {
 
+/// The command-line form of a parameter as fence-agents metadata and usage
+/// show it: "-d, --devices=[devices]" (no value for a boolean).
+std::string GetoptText(const ParamSpec& param);
+
 /// The fence-agents metadata format (fence-agents lib/metadata.rng): root
 /// resource-agent, longdesc, vendor-url, parameters with getopt and content,
 /// actions. Written with libxml2.
