@@ -8,7 +8,7 @@ HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=$(mktemp -d) || exit 1
 trap 'rm -rf "$dir"' EXIT
 cat >"$dir/cells.txt" <<'CELLS'
-CELL contender=fence_nvme_pr failure=stall profile=debian nodes=2 status=ran fence_ms=5100 survivor_ms=9800 survivor_first_seq=40 late_writes=0 late_on_disk=0 healthy_fenced=none fences_in_history=1 node1_end=running-writes-refused evidence=none
+CELL contender=fence_nvme_pr failure=stall profile=debian nodes=2 status=ran fence_ms=5100 fence_step_ms=600 survivor_ms=9800 survivor_first_seq=40 late_writes=0 late_on_disk=0 healthy_fenced=none fences_in_history=1 node1_end=running-writes-refused evidence=none
 CELL contender=sbd failure=stall profile=debian nodes=2 status=ran fence_ms=16000 survivor_ms=21000 survivor_first_seq=60 late_writes=3 late_on_disk=1 healthy_fenced=none fences_in_history=1 node1_end=reset-by-watchdog evidence=none
 CELL contender=fence_scsi failure=stall profile=debian nodes=2 status=not-run reason="the storage VM has no iSCSI target (no: x)"
 CELLS
@@ -16,10 +16,10 @@ printf 'date=2026-12-07T00:00:00Z\ncommand=bench/failover/run.sh --profile debia
 python3 "$HERE/report.py" "$dir" >/dev/null || { echo "FAIL: report.py failed"; exit 1; }
 md=$dir/failover.md rc=0
 check() { if grep -qF -- "$2" "$md"; then echo "PASS: $1"; else echo "FAIL: $1 (no '$2' in failover.md)"; rc=1; fi; }
-check "a cell that ran shows its times" "| fence_nvme_pr | ran | 5.1 | 9.8 | 0 | none | running-writes-refused |"
-check "late writes are shown as a number, with those on the disk" "| sbd | ran | 16.0 | 21.0 | **3** (1 on disk) |"
+check "a cell that ran shows its times" "| fence_nvme_pr | ran | 5.1 | 0.6 | 9.8 | 0 | none | running-writes-refused |"
+check "late writes are shown as a number, with those on the disk" "| sbd | ran | 16.0 | - | 21.0 | **3** (1 on disk) |"
 check "a cell not run says why" "| fence_scsi | not run: the storage VM has no iSCSI target (no: x) |"
-check "a missing cell is not run, never passed" "| fence_nvme_pr | not run | | | | | |"
+check "a missing cell is not run, never passed" "| fence_nvme_pr | not run | | | | | | |"
 if command -v gnuplot >/dev/null; then
     if [[ -s $dir/failover.png ]]; then echo "PASS: the plot"; else echo "FAIL: no failover.png"; rc=1; fi
 fi
