@@ -46,7 +46,7 @@ source "$SHARE/profile.env"
 # NVMe/TCP as host(I+1), as nvme-cli connects (/dev/nvme-fabrics), then
 # stable names for the three namespaces.
 connect_nvme() {
-    local hostnqn hostid fd resp s d name try
+    local hostnqn hostid fd resp nsid dev try
     # shellcheck source=/dev/null # written by storage.sh
     source "$SHARE/storage.env"
     read -r hostnqn hostid < <("$FNP_NVMET" identity "host$((I + 1))")
@@ -57,18 +57,13 @@ connect_nvme() {
     exec {fd}>&-
     event "nvme-connect ${resp:-no answer}"
     for ((try = 0; try < 300; try++)); do
-        for s in /sys/class/nvme-subsystem/nvme-subsys*; do
-            [[ $(<"$s/subsysnqn") == "$NQN" ]] || continue
-            for d in "$s"/nvme*n*; do
-                name=${d##*/}
-                [[ $name =~ ^nvme[0-9]+n[0-9]+$ && -b /dev/$name ]] || continue
-                case $(<"$d/nsid") in
-                    1) ln -sf "/dev/$name" /dev/fnp-data ;;
-                    2) ln -sf "/dev/$name" /dev/fnp-sbd ;;
-                    3) ln -sf "/dev/$name" /dev/fnp-persist ;;
-                esac
-            done
-        done
+        while read -r nsid dev; do
+            case $nsid in
+                1) ln -sf "$dev" /dev/fnp-data ;;
+                2) ln -sf "$dev" /dev/fnp-sbd ;;
+                3) ln -sf "$dev" /dev/fnp-persist ;;
+            esac
+        done < <(fnp_multipath_heads "$NQN")
         [[ -e /dev/fnp-data && -e /dev/fnp-sbd && -e /dev/fnp-persist ]] && return 0
         _rpc_nap 0.1
     done

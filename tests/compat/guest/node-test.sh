@@ -55,20 +55,15 @@ connect_tcp() {
 # Set D1/D2: the multipath heads (/dev/nvmeXnY) of namespaces 1 and 2 in
 # the target's subsystem, once both are there.
 find_heads() {
-    local try s d name
+    local try nsid dev
     for ((try = 0; try < 300; try++)); do
         D1='' D2=''
-        for s in /sys/class/nvme-subsystem/nvme-subsys*; do
-            [[ $(<"$s/subsysnqn") == "$NQN" ]] || continue
-            for d in "$s"/nvme*n*; do
-                name=${d##*/}
-                [[ $name =~ ^nvme[0-9]+n[0-9]+$ && -b /dev/$name ]] || continue
-                case $(<"$d/nsid") in
-                    1) D1=/dev/$name ;;
-                    2) D2=/dev/$name ;;
-                esac
-            done
-        done
+        while read -r nsid dev; do
+            case $nsid in
+                1) D1=$dev ;;
+                2) D2=$dev ;;
+            esac
+        done < <(fnp_multipath_heads "$NQN")
         [[ -n $D1 && -n $D2 ]] && return 0
         _rpc_nap 0.1
     done

@@ -8,6 +8,9 @@
 #   fnp_write_block DEV [LBA [TEXT]]  write TEXT (zero-padded) at 4 KiB block
 #                                     LBA (default 0)
 #   fnp_read_block DEV [LBA]          print the block's text (NULs dropped)
+#   fnp_multipath_heads NQN           "NSID /dev/nvmeXnY" per multipath head
+#                                     of subsystem NQN there now (native
+#                                     multipath: a node connected over TCP)
 #   Both return 0 on success, 2 on a reservation conflict (EBADE, "Invalid
 #   exchange"), 1 on any other error, and say which on stderr.
 #
@@ -203,6 +206,18 @@ fnp_resv_keys() { fnp_resv_parse "$1" && _fnp_print_keys all; }
 
 # fnp_resv_summary DEV: "rtype=R holders=K1,.. keys=K1,.." from one report,
 # keys as 0x%x in numeric order: one line a test compares with what it wants.
+fnp_multipath_heads() {
+    local s d name
+    for s in /sys/class/nvme-subsystem/nvme-subsys*; do
+        [[ -r $s/subsysnqn && $(<"$s/subsysnqn") == "$1" ]] || continue
+        for d in "$s"/nvme*n*; do
+            name=${d##*/}
+            [[ $name =~ ^nvme[0-9]+n[0-9]+$ && -b /dev/$name ]] || continue
+            printf '%s /dev/%s\n' "$(<"$d/nsid")" "$name"
+        done
+    done
+}
+
 fnp_resv_summary() {
     fnp_resv_parse "$1" || return 1
     echo "rtype=$FNP_REPORT_RTYPE holders=$(_fnp_print_keys holders | paste -sd,) keys=$(_fnp_print_keys all | paste -sd,)"
