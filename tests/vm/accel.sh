@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # accel.sh - which QEMU accelerator run-vm.sh uses, and why. Sourced by
-# run-vm.sh (and by tests); needs QEMU, CACHE, note() and die() set.
+# run-vm.sh (and by tests); needs QEMU, CACHE and the fnp_ library (fnp_note,
+# fnp_die with FNP_PROG and FNP_DIE_STATUS: tests/vm/guest/lib.sh) set.
 #
 # FENCE_NVME_PR_ACCEL selects it:
 #   auto (default)  KVM only once it has been shown to run the guest on this
@@ -35,7 +36,7 @@ ACCEL='' ACCEL_WHY=''
 accel_check_mode() {
     case $ACCEL_MODE in
         auto|kvm|tcg) ;;
-        *) die "FENCE_NVME_PR_ACCEL must be auto, kvm or tcg, not '$ACCEL_MODE'" ;;
+        *) fnp_die "FENCE_NVME_PR_ACCEL must be auto, kvm or tcg, not '$ACCEL_MODE'" ;;
     esac
 }
 
@@ -125,7 +126,7 @@ accel_choose() {
     case $ACCEL_MODE in
         tcg) ACCEL=tcg ACCEL_WHY="FENCE_NVME_PR_ACCEL=tcg"; return 0 ;;
         kvm)
-            accel_kvm_usable_device || die "FENCE_NVME_PR_ACCEL=kvm but /dev/kvm is missing or not read-writable"
+            accel_kvm_usable_device || fnp_die "FENCE_NVME_PR_ACCEL=kvm but /dev/kvm is missing or not read-writable"
             ACCEL=kvm ACCEL_WHY="FENCE_NVME_PR_ACCEL=kvm"
             return 0 ;;
     esac
@@ -133,11 +134,11 @@ accel_choose() {
         ACCEL=tcg ACCEL_WHY="no usable /dev/kvm"
         return 0
     fi
-    file=$(accel_cache_file "$kdir") || die "cannot work out the accelerator cache key"
-    mkdir -p "$CACHE/accel" || die "cannot create $CACHE/accel"
+    file=$(accel_cache_file "$kdir") || fnp_die "cannot work out the accelerator cache key"
+    mkdir -p "$CACHE/accel" || fnp_die "cannot create $CACHE/accel"
     # One probe at a time: concurrent runs wait for its result.
     exec {lockfd}>"$CACHE/accel/.lock"
-    flock -w $((ACCEL_PROBE_TIMEOUT * 3)) "$lockfd" || die "timed out waiting for another run's KVM probe ($CACHE/accel/.lock)"
+    flock -w $((ACCEL_PROBE_TIMEOUT * 3)) "$lockfd" || fnp_die "timed out waiting for another run's KVM probe ($CACHE/accel/.lock)"
     if [[ -f $file ]]; then
         result=$(sed -n 's/^result=//p' "$file")
         why=$(sed -n 's/^why=//p' "$file")
@@ -146,11 +147,11 @@ accel_choose() {
         why="$why; verdict cached in $file"
     elif accel_probe "$kdir" "$initrd"; then
         result=kvm why=$PROBE_WHY
-        accel_cache_write "$file" "$result" "$why" "$kdir" || note "cannot write $file"
+        accel_cache_write "$file" "$result" "$why" "$kdir" || fnp_note "cannot write $file"
         why="$why; verdict cached in $file"
     else
         result=tcg why=$PROBE_WHY
-        accel_cache_write "$file" "$result" "$why" "$kdir" || note "cannot write $file"
+        accel_cache_write "$file" "$result" "$why" "$kdir" || fnp_note "cannot write $file"
         why="$why; verdict cached in $file (delete it to probe again)"
     fi
     exec {lockfd}>&-
@@ -164,6 +165,6 @@ accel_record_broken() {
     [[ $ACCEL_MODE == auto ]] || return 0
     local file
     if ! file=$(accel_cache_file "$1") || ! accel_cache_write "$file" tcg "KVM cannot run the guest: $2" "$1"; then
-        note "cannot record the KVM failure in $CACHE/accel"
+        fnp_note "cannot record the KVM failure in $CACHE/accel"
     fi
 }
