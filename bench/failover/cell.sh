@@ -363,11 +363,15 @@ main() {
     wait_until 300 first_fence || die "no successful fence within 300 s of the failure"
     if [[ $FENCED != node1 ]]; then
         # The failed node won (netsplit): the healthy node was fenced.
+        # Wait out the rest of the race, then name every node fenced.
         log "$FENCED was fenced, not node1"
         sleep 20
+        local won
+        won=$(cat "$SHARE"/alerts-node*.log | grep -E ' fencing .*Operation (off|reboot) .*: OK' |
+            awk '$4 != "node1" { print $4 }' | sort -u | paste -sd, -)
         node1_end
         result status=ran fence_ms=- survivor_ms=- survivor_first_seq=- late_writes=- late_on_disk=- \
-            healthy_fenced="$FENCED" fences_in_history=- node1_end="$REPLY" evidence="${KEEP_DIR:-none}"
+            healthy_fenced="$won" fences_in_history=- node1_end="$REPLY" evidence="${KEEP_DIR:-none}"
         return 0
     fi
     alert_us node2 "* fencing node1 *Operation off of node1 by *: OK*" ||
