@@ -106,19 +106,12 @@ else
     agent=$out/contents/usr/sbin/fence_nvme_pr
 fi
 
-# The compiler, the linker, CMake and dpkg's tools say "warning:" (GCC and
-# clang: "FILE:LINE:COL: warning: ..."; CMake: "CMake Warning"). One is not
-# about this project: debhelper's dh_auto_configure passes every CMake
-# project the same variables (CMAKE_EXPORT_NO_PACKAGE_REGISTRY,
-# FETCHCONTENT_FULLY_DISCONNECTED, ...), and CMake notes those it did not
-# read ("Manually-specified variables were not used by the project"). And
-# trixie's dpkg-shlibdeps says "diversions involved" of every program: its
-# libc6 diverts /lib64/ld-linux-x86-64.so.2 for the /usr merge.
-if awk '/CMake Warning/ { held = $0; next }
-        held != "" && /^ *$/ { next }
-        held != "" { if ($0 !~ /Manually-specified variables were not used/) print held; held = "" }
-        /^dpkg-shlibdeps: warning: diversions involved - output may be incorrect$/ { next }
-        tolower($0) ~ /warning:/ { print }' "$log" | grep . >"$out/warnings"; then
+# Any line of the compiler, linker, CMake or dpkg that is a warning
+# (warning-lines.sh says which are not about this project).
+rc=0
+"$HERE/warning-lines.sh" "$log" >"$out/warnings" || rc=$?
+((rc <= 1)) || fail "cannot read the build log $log"
+if ((rc == 0)); then
     head -n 40 "$out/warnings"
     fail "$(wc -l <"$out/warnings") warning line(s) in the build (log: $log)"
 fi
