@@ -110,8 +110,9 @@ main() {
     mirror=$(find_mirror) || fnp_die "no Debian mirror found in /etc/apt/sources.list{,.d}; set FENCE_NVME_PR_MIRROR"
 
     mkdir -p "$CACHE/root"
-    # One build at a time; a second caller waits and then uses it.
-    exec {lock}>"$CACHE/root/.lock"
+    # One build of a root at a time; a second caller waits and then uses it.
+    # Roots of other names build side by side (tests/run-all.sh's ctest -j).
+    exec {lock}>"$CACHE/root/.lock-$name"
     flock "$lock"
     if ((!refresh)) && [[ -f $dest/complete ]]; then
         [[ $profile == build ]] || add_host_runtime "$dest"
