@@ -115,6 +115,8 @@ def write_markdown(out, cells, machine, profiles):
             for contender in CONTENDERS:
                 w(row(cells.get((profile, contender, failure)), contender))
             w("")
+    write_evidence(w, cells, profiles)
+    write_targets(w, cells, profiles)
     w("## Configurations")
     w("")
     for contender in CONTENDERS:
@@ -126,6 +128,133 @@ def write_markdown(out, cells, machine, profiles):
     w("![time from failure to the survivor running](failover.png)")
     with open(os.path.join(out, "failover.md"), "w", encoding="utf-8") as f:
         f.write("\n".join(lines) + "\n")
+
+
+def evidence_lines(cell, limit=6):
+    """The log lines that show a cell's late writes or its fenced healthy
+    node, from the evidence directory the cell kept."""
+    where = cell.get("evidence", "none")
+    if where == "none" or not os.path.isdir(where):
+        return [f"(no evidence kept for this cell: {where})"]
+
+    def read(name):
+        try:
+            with open(os.path.join(where, name), encoding="utf-8", errors="replace") as f:
+                return f.read().splitlines()
+        except OSError:
+            return []
+
+    lines = []
+    first = cell.get("survivor_first_seq", "-")
+    if first.isdigit() and (cell.get("late_writes", "0") not in ("0", "-") or
+                            cell.get("late_on_disk", "0") not in ("0", "-")):
+        first = int(first)
+        late = [l for l in read("logs/journal-node1.log")
+                if len(l.split()) >= 3 and l.split()[2] == "ok" and l.split()[1].isdigit()
+                and int(l.split()[1]) >= first]
+        lines.append(f"node1's write log (time in ms, sequence, result), records at or past node2's first ({first}):")
+        lines += ["  " + l for l in late[:limit]]
+        disk = [l for l in read("disk-journal.txt")
+                if len(l.split()) >= 2 and l.split()[1] == "node1" and l.split()[0].isdigit()
+                and int(l.split()[0]) >= first]
+        lines.append("the disk read by the storage VM at the end (slot = sequence, writer, its time in ms):")
+        lines += ["  " + l for l in disk[:limit]] or ["  (none of them left on the disk)"]
+    healthy = cell.get("healthy_fenced", "none")
+    if healthy not in ("none", "-", ""):
+        lines.append("the fencing alerts (time, node, ..., the operation):")
+        lines += ["  " + l for l in (read("alerts-node1.log") + read("alerts-node2.log"))
+                  if "fencing" in l and "Operation" in l][:limit]
+    ends = [l for l in read("node1.console") if "[node1]" in l and
+            any(k in l for k in ("sysrq: Resetting", "softdog: Initiating", "watchdog did not stop"))]
+    if ends:
+        lines.append("node1's console at its end:")
+        lines += ["  " + l.strip() for l in ends[:2]]
+    return lines
+
+
+def write_evidence(w, cells, profiles):
+    """Every cell where a contender let the failed node write after the
+    survivor took over, or fenced a healthy node: the lines that show it."""
+    found = False
+    for profile in profiles:
+        for failure in FAILURES:
+            for contender in CONTENDERS:
+                cell = cells.get((profile, contender, failure))
+                if not cell or cell.get("status") != "ran":
+                    continue
+                late = cell.get("late_writes", "0") not in ("0", "-") or cell.get("late_on_disk", "0") not in ("0", "-")
+                healthy = cell.get("healthy_fenced", "none") not in ("none", "-", "")
+                if not (late or healthy):
+                    continue
+                if not found:
+                    w("## What the logs show")
+                    w("")
+                    w("Every cell above with late writes or a fenced node other than node1, with the lines that show it "
+                      "(from the evidence the cell kept).")
+                    w("")
+                    found = True
+                what = ", ".join(x for x, y in (("late writes", late), ("healthy node fenced", healthy)) if y)
+                w(f"### {profile} / {contender} / {failure}: {what}")
+                w("")
+                w("```")
+                for line in evidence_lines(cell):
+                    w(line)
+                w("```")
+                w("")
+
+
+def number(cell, key):
+    try:
+        return int(cell.get(key, "-"))
+    except (TypeError, ValueError):
+        return None
+
+
+def write_targets(w, cells, profiles):
+    """The issue's targets for fence_nvme_pr, each judged from the cells:
+    met, missed, or open (a cell it needs was not run)."""
+    w("## fence_nvme_pr against its targets")
+    w("")
+    w("| target | verdict | from |")
+    w("|---|---|---|")
+    ours = [(k, c) for k, c in cells.items() if k[1] == "fence_nvme_pr" and k[0] in profiles]
+    ran = [(k, c) for k, c in ours if c.get("status") == "ran"]
+    expected = len(profiles) * len(FAILURES)
+
+    def verdict(ok, missing):
+        return "missed" if not ok else ("open" if missing else "met")
+
+    late = [f"{k[0]}/{k[2]}" for k, c in ran if c.get("late_writes") not in ("0", "-") or c.get("late_on_disk") not in ("0", "-")]
+    w(f"| 0 late writes in every cell | {verdict(not late, len(ran) < expected)} | "
+      f"{len(ran)} of {expected} cells ran{'; late writes in ' + ', '.join(late) if late else ''} |")
+    healthy = [f"{k[0]}/{k[2]}" for k, c in ran if c.get("healthy_fenced", "none") not in ("none", "-")]
+    w(f"| 0 healthy nodes fenced | {verdict(not healthy, len(ran) < expected)} | "
+      f"{'fenced in ' + ', '.join(healthy) if healthy else 'none in the cells that ran'} |")
+    steps = [number(c, "fence_step_ms") for _, c in ran if number(c, "fence_step_ms") is not None]
+    w(f"| the fence step under 1 s | {verdict(all(x < 1000 for x in steps), len(steps) < len(ran) or not steps)} | "
+      f"longest {max(steps) / 1000:.2f} s over {len(steps)} cells |" if steps else "| the fence step under 1 s | open | no cell |")
+    for rival, rule, margin in (("sbd", "at least 8 s shorter than SBD's (debian profile)", 8000),
+                                ("fence_scsi", "never longer than fence_scsi's", 0)):
+        diffs, missing = [], []
+        for failure in FAILURES:
+            for profile in profiles:
+                if rival == "sbd" and profile != "debian":
+                    continue
+                a, b = cells.get((profile, "fence_nvme_pr", failure)), cells.get((profile, rival, failure))
+                x, y = (number(a, "survivor_ms") if a else None), (number(b, "survivor_ms") if b else None)
+                if x is None or y is None:
+                    missing.append(f"{profile}/{failure}")
+                    continue
+                diffs.append((f"{profile}/{failure}", y - x))
+        ok = all(d >= margin for _, d in diffs)
+        text = ", ".join(f"{n} {d / 1000:+.1f} s" for n, d in diffs) or "no pair"
+        if missing:
+            text += f"; no time in {', '.join(missing)}"
+        w(f"| failure -> survivor {rule} | {verdict(ok, bool(missing))} | {rival} minus fence_nvme_pr: {text} |")
+    w("")
+    w("A cell without a survivor time (the split's other side won, or the cell was not run) leaves its target open; "
+      "so does a profile not run.")
+    w("")
 
 
 def write_plot(out, cells, profiles):
