@@ -61,7 +61,9 @@ source "$top/bench/guest/off-bed.sh"
 readonly DEVICES='1 64' LIMIT_PERCENT=10 POWER_TIMEOUT=600
 readonly UPDATE_COMMAND='bench/instructions-guard.sh --update'
 
-die() { echo "instructions-guard: ERROR: $*" >&2; exit 2; }
+# shellcheck source=../tests/vm/guest/lib.sh
+source "$top/tests/vm/guest/lib.sh"   # fnp_die (exit 2: FNP_DIE_STATUS)
+FNP_PROG=instructions-guard FNP_DIE_STATUS=2
 
 update=0 deb='' deb_dir='' floor='' build=$top/build baseline=$top/bench/instructions-baseline.txt counts=''
 while (($#)); do
@@ -74,12 +76,12 @@ while (($#)); do
         --baseline) baseline=$2; shift 2 ;;
         --counts) counts=$2; shift 2 ;;   # inside the VM, for --update: write the counts to FILE
         -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown option $1 (see --help)" ;;
+        *) fnp_die "unknown option $1 (see --help)" ;;
     esac
 done
 if [[ -n $deb_dir ]]; then
     debs=("$deb_dir"/fence-nvme-pr_*.deb)
-    [[ -f ${debs[0]} && ${#debs[@]} -eq 1 ]] || die "not exactly one fence-nvme-pr_*.deb in $deb_dir"
+    [[ -f ${debs[0]} && ${#debs[@]} -eq 1 ]] || fnp_die "not exactly one fence-nvme-pr_*.deb in $deb_dir"
     deb=${debs[0]}
 fi
 
@@ -87,17 +89,17 @@ fi
 on_host() {
     local out rc=0
     if [[ -z $deb ]]; then
-        DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-nocheck} "$top/packaging/build-packages.sh" deb || die "no package"
+        DEB_BUILD_OPTIONS=${DEB_BUILD_OPTIONS-nocheck} "$top/packaging/build-packages.sh" deb || fnp_die "no package"
         deb=$(ls "$top"/build/packages/fence-nvme-pr_*_*.deb)
     fi
-    [[ -f $deb ]] || die "--deb $deb: no such file"
+    [[ -f $deb ]] || fnp_die "--deb $deb: no such file"
     deb=$(cd "$(dirname "$deb")" && pwd)/$(basename "$deb")
     baseline=$(cd "$(dirname "$baseline")" && pwd)/$(basename "$baseline")
-    "$top/packaging/install-deps.sh" test || die "packaging/install-deps.sh test failed"
+    "$top/packaging/install-deps.sh" test || fnp_die "packaging/install-deps.sh test failed"
     if [[ -z $floor ]]; then
         mkdir -p "$build"
         [[ -f $build/CMakeCache.txt ]] || cmake -S "$top" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-        cmake --build "$build" -j "$(nproc)" --target bench_floor >/dev/null || die "cannot build bench_floor"
+        cmake --build "$build" -j "$(nproc)" --target bench_floor >/dev/null || fnp_die "cannot build bench_floor"
         floor=$(cd "$build" && pwd)/bench/bench_floor
     fi
     local -a args=(--deb "$deb" --floor "$floor" --baseline "$baseline") vm=()
@@ -125,7 +127,7 @@ on_host() {
             echo "valgrind: $(valgrind --version)"
             echo "measured: $(date -u +%FT%TZ)"
             cat "$out/counts.txt"
-        } >"$baseline" || die "cannot write $baseline"
+        } >"$baseline" || fnp_die "cannot write $baseline"
         echo "bench/instructions-guard.sh: wrote $baseline"
     fi
     exit "$rc"
@@ -133,17 +135,17 @@ on_host() {
 [[ ${FNP_VM:-} == 1 ]] || on_host
 
 # In the VM.
-[[ -f $deb ]] || die "--deb or --deb-dir: no package to measure"
-[[ -x $floor ]] || die "--floor: bench_floor is required"
-[[ -n $counts || -r $baseline ]] || die "no baseline $baseline (make one with $UPDATE_COMMAND)"
-command -v valgrind >/dev/null || die "no valgrind: no instruction counts"
+[[ -f $deb ]] || fnp_die "--deb or --deb-dir: no package to measure"
+[[ -x $floor ]] || fnp_die "--floor: bench_floor is required"
+[[ -n $counts || -r $baseline ]] || fnp_die "no baseline $baseline (make one with $UPDATE_COMMAND)"
+command -v valgrind >/dev/null || fnp_die "no valgrind: no instruction counts"
 
 rm -rf "$WORK"
 mkdir -p "$WORK/pkg" "$WORK/callgrind"
 trap '"$NVMET" teardown >/dev/null 2>&1' EXIT
-dpkg-deb -x "$deb" "$WORK/pkg" || die "cannot extract $deb"
+dpkg-deb -x "$deb" "$WORK/pkg" || fnp_die "cannot extract $deb"
 agent=$WORK/pkg/usr/sbin/fence_nvme_pr
-[[ -x $agent ]] || die "$deb has no /usr/sbin/fence_nvme_pr"
+[[ -x $agent ]] || fnp_die "$deb has no /usr/sbin/fence_nvme_pr"
 # As the benchmark profiles: the libraries copied up to the guest's tmpfs.
 loaded_files "$agent" "$floor" | sort -u | copy_up
 
@@ -158,17 +160,17 @@ count() {
     echo "power_timeout=$POWER_TIMEOUT" >>"$WORK/off.in"
     t1=$SECONDS
     # shellcheck disable=SC2086 # the device lists are split on purpose
-    "$floor" register 0x2 $OFF_D2S || die "cannot register the victim"
+    "$floor" register 0x2 $OFF_D2S || fnp_die "cannot register the victim"
     valgrind --tool=callgrind --callgrind-out-file="$out" "$agent" <"$WORK/off.in" \
         >"$WORK/off.$n.stdout" 2>"$WORK/off.$n.stderr"
     rc=$?
-    ((rc == 0)) || die "off on $n namespaces under callgrind exited $rc: $(grep -v '^==' "$WORK/off.$n.stderr" | tail -n 1)"
+    ((rc == 0)) || fnp_die "off on $n namespaces under callgrind exited $rc: $(grep -v '^==' "$WORK/off.$n.stderr" | tail -n 1)"
     # shellcheck disable=SC2086
-    "$floor" check absent 0x2 $OFF_D1S || die "off on $n namespaces exited 0 but host2 is still registered"
+    "$floor" check absent 0x2 $OFF_D1S || fnp_die "off on $n namespaces exited 0 but host2 is still registered"
     echo "instructions-guard: off, $n namespace(s): bed $((t1 - t0)) s, callgrind $((SECONDS - t1)) s" >&2
-    "$NVMET" teardown || die "nvmet teardown failed"
+    "$NVMET" teardown || fnp_die "nvmet teardown failed"
     measured[$n]=$(sed -n 's/^totals: *\([0-9][0-9]*\).*/\1/p' "$out")
-    [[ -n ${measured[$n]} ]] || die "no totals line in $out"
+    [[ -n ${measured[$n]} ]] || fnp_die "no totals line in $out"
 }
 
 for n in $DEVICES; do
@@ -179,7 +181,7 @@ if [[ -n $counts ]]; then
     {
         echo "guest_kernel: $(uname -r)"
         for n in $DEVICES; do echo "off.$n: ${measured[$n]}"; done
-    } >"$counts" || die "cannot write $counts"
+    } >"$counts" || fnp_die "cannot write $counts"
     sed 's/^/instructions-guard: /' "$counts"
     exit 0
 fi
@@ -188,7 +190,7 @@ base_commit=$(sed -n 's/^commit: *//p' "$baseline")
 worst=0
 for n in $DEVICES; do
     base=$(sed -n "s/^off\\.$n: *\\([0-9][0-9]*\\) *\$/\\1/p" "$baseline")
-    [[ -n $base ]] || die "$baseline has no line 'off.$n: COUNT' (make one with $UPDATE_COMMAND)"
+    [[ -n $base ]] || fnp_die "$baseline has no line 'off.$n: COUNT' (make one with $UPDATE_COMMAND)"
     # verdict: 1 above the limit, 0 within, -1 below; the line that says so.
     read -r verdict line < <(awk -v m="${measured[$n]}" -v b="$base" -v n="$n" -v lim="$LIMIT_PERCENT" \
         -v c="$base_commit" -v upd="$UPDATE_COMMAND" 'BEGIN {

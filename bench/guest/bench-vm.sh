@@ -88,8 +88,9 @@ HOSTS_LIST='2 16' DEVICES_LIST='1 4 16 64' SCSI_DEVICES_LIST='1 4 16' SCSI=1 PRO
 SCRIPT_ROUNDS_LARGE=5 SLOW_ROUNDS='' HOSTS_GIVEN=0 DEVICES_GIVEN=0 ON_9P=0 ASLR=0
 VARIANTS=()   # NAME=PATH
 
-die() { echo "bench-vm: ERROR: $*" >&2; exit 1; }
-note() { echo "bench-vm: $*" >&2; }
+# shellcheck source=../../tests/vm/guest/lib.sh
+source "$HERE/../../tests/vm/guest/lib.sh"   # fnp_die, fnp_note
+FNP_PROG=bench-vm
 
 while (($#)); do
     case $1 in
@@ -111,15 +112,15 @@ while (($#)); do
         --no-profile) PROFILE=0; shift ;;
         --report) REPORT=1; shift ;;
         -h|--help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-        *) die "unknown option $1 (see --help)" ;;
+        *) fnp_die "unknown option $1 (see --help)" ;;
     esac
 done
-[[ ${FNP_VM:-} == 1 ]] || die "runs inside the VM test bed only (use bench/run.sh)"
-[[ -x $AGENT && -x $TIMER && -x $FLOOR && -n $OUT ]] || die "--agent, --timer, --floor (executables) and --out are required"
+[[ ${FNP_VM:-} == 1 ]] || fnp_die "runs inside the VM test bed only (use bench/run.sh)"
+[[ -x $AGENT && -x $TIMER && -x $FLOOR && -n $OUT ]] || fnp_die "--agent, --timer, --floor (executables) and --out are required"
 [[ -n $SCSI_PR ]] || SCSI_PR=$(dirname "$FLOOR")/bench_scsi_pr
 for v in "${VARIANTS[@]}"; do
     [[ $v =~ ^[a-z][a-z0-9]*=/ && -x ${v#*=} ]] ||
-        die "--variant $v: want NAME=PATH (NAME lower-case letters and digits, PATH an absolute executable)"
+        fnp_die "--variant $v: want NAME=PATH (NAME lower-case letters and digits, PATH an absolute executable)"
 done
 WARMUP=1
 if ((QUICK)); then
@@ -134,7 +135,7 @@ PROFILE_DEVICES=${DEVICES_LIST%% *}
 [[ ${DEVICES_LIST##* } == "$PROFILE_DEVICES" ]] || PROFILE_DEVICES+=" ${DEVICES_LIST##* }"
 ((QUICK)) && PROFILE_DEVICES=${DEVICES_LIST%% *}
 
-mkdir -p "$OUT" /run/bench || die "cannot create $OUT"
+mkdir -p "$OUT" /run/bench || fnp_die "cannot create $OUT"
 OUT=$(cd "$OUT" && pwd)
 WORK=/run/bench
 # The contenders' stdout and stderr go to the guest's tmpfs (as to the pipe
@@ -235,15 +236,15 @@ calibrate() {
 # --- NVMe: nvmet over nvme-loop ---------------------------------------------------
 nvme_config() {
     local hosts=$1 n=$2 h tag=nvme,$1,$2
-    note "NVMe: $hosts hosts, $n namespaces"
-    "$NVMET" setup --hosts "$hosts" --namespaces "$n" --size-mb 1 >/dev/null || die "nvmet setup failed"
+    fnp_note "NVMe: $hosts hosts, $n namespaces"
+    "$NVMET" setup --hosts "$hosts" --namespaces "$n" --size-mb 1 >/dev/null || fnp_die "nvmet setup failed"
     rm -rf "$WORK"/node*
     # Every host unfences itself with the agent (saves its key under its store).
     for ((h = 1; h <= hosts; h++)); do
         devs_of "host$h"
         mkdir -p "$WORK/node$h"
         "$AGENT" -q -o on -n "$(printf '0x%x' "$h")" -d "$COMMA" -s "$WORK/node$h" ||
-            die "host$h could not unfence on $n namespaces"
+            fnp_die "host$h could not unfence on $n namespaces"
     done
     devs_of host1; local d1c=$COMMA d1s=$SPACE
     devs_of host2; local d2c=$COMMA d2s=$SPACE
@@ -273,7 +274,7 @@ nvme_config() {
         contender "agent-monitor"; echo "stdin $WORK/monitor.in"; echo "run $AGENT"
     } >"$WORK/plan-$tag"
     timer "$tag" "$WORK/plan-$tag"
-    "$NVMET" teardown || die "nvmet teardown failed"
+    "$NVMET" teardown || fnp_die "nvmet teardown failed"
 }
 
 # --- profile: peak RSS (GNU time) and instructions (callgrind) of one off ---------
@@ -289,10 +290,10 @@ profile() {
     loaded_files "$AGENT" "${VARIANTS[@]#*=}" | sort -u | copy_up
     loader_statistics
     for n in $PROFILE_DEVICES; do
-        note "profile: $n namespaces"
+        fnp_note "profile: $n namespaces"
         off_bed "$AGENT" "$n"
         d1s=$OFF_D1S d2s=$OFF_D2S
-        "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
+        "$FLOOR" register 0x2 $d2s || fnp_die "cannot register the victim"
         {
             echo "== fence_nvme_pr off, $n namespaces: /usr/bin/time -v"
             /usr/bin/time -v "$AGENT" <"$WORK/off.in" 2>&1
@@ -304,7 +305,7 @@ profile() {
             ((QUICK)) && whats=(agent-off)
             for what in "${whats[@]}"; do
                 [[ $what == *-version && $n != "${PROFILE_DEVICES%% *}" ]] && continue
-                "$FLOOR" register 0x2 $d2s || die "cannot register the victim"
+                "$FLOOR" register 0x2 $d2s || fnp_die "cannot register the victim"
                 local -a cmd=("$AGENT")
                 [[ $what == floor-off ]] && cmd=("$FLOOR" fence -j 0x1 0x2 $d1s)
                 [[ $what == agent-version ]] && cmd=("$AGENT" --version)
@@ -317,9 +318,9 @@ profile() {
                 echo "$what $n exit $?" >>"$dir/exit-status.txt"
             done
         else
-            note "no valgrind: no instruction counts"
+            fnp_note "no valgrind: no instruction counts"
         fi
-        "$NVMET" teardown || die "nvmet teardown failed"
+        "$NVMET" teardown || fnp_die "nvmet teardown failed"
     done
 }
 
@@ -363,11 +364,11 @@ loader_statistics() {
 # --- SCSI: LIO through tcm_loop, fence_scsi ---------------------------------------
 scsi_config() {
     local n=$1 tag=scsi,2,$1 s1 s2
-    note "SCSI: 2 hosts, $n LUNs"
-    "$LIO" setup --hosts 2 --luns "$n" >/dev/null || die "LIO setup failed"
+    fnp_note "SCSI: 2 hosts, $n LUNs"
+    "$LIO" setup --hosts 2 --luns "$n" >/dev/null || fnp_die "LIO setup failed"
     s1=$("$LIO" devs host1) s2=$("$LIO" devs host2)
-    printf 'action=on\nkey=2\ndevices=%s\n' "$s2" | fence_scsi >>"$LOG" 2>&1 || die "fence_scsi on (host2) failed"
-    printf 'action=on\nkey=1\ndevices=%s\n' "$s1" | fence_scsi >>"$LOG" 2>&1 || die "fence_scsi on (host1) failed"
+    printf 'action=on\nkey=2\ndevices=%s\n' "$s2" | fence_scsi >>"$LOG" 2>&1 || fnp_die "fence_scsi on (host2) failed"
+    printf 'action=on\nkey=1\ndevices=%s\n' "$s1" | fence_scsi >>"$LOG" 2>&1 || fnp_die "fence_scsi on (host1) failed"
     printf 'action=on\nkey=2\ndevices=%s\n' "$s2" >"$WORK/scsi-on.in"
     printf 'action=status\nkey=2\ndevices=%s\n' "$s1" >"$WORK/scsi-status.in"
     printf 'action=monitor\ndevices=%s\n' "$s1" >"$WORK/scsi-monitor.in"
@@ -379,14 +380,14 @@ scsi_config() {
         contender "scsi-monitor"; echo "stdin $WORK/scsi-monitor.in"; echo "run fence_scsi"
     } >"$WORK/plan-$tag"
     timer "$tag" "$WORK/plan-$tag" "${SLOW_ROUNDS:-$ROUNDS}"
-    "$LIO" teardown || die "LIO teardown failed"
+    "$LIO" teardown || fnp_die "LIO teardown failed"
 }
 
 # fence_scsi off: preempt-and-abort through tcm_loop. Known to hang; one
 # attempt, bounded, then a record of what is stuck. Last thing in the VM.
 scsi_off_probe() {
     local s1 s2
-    "$LIO" setup --hosts 2 --luns 1 >/dev/null || die "LIO setup failed"
+    "$LIO" setup --hosts 2 --luns 1 >/dev/null || fnp_die "LIO setup failed"
     s1=$("$LIO" devs host1) s2=$("$LIO" devs host2)
     printf 'action=on\nkey=2\ndevices=%s\n' "$s2" | fence_scsi >>"$LOG" 2>&1
     printf 'action=on\nkey=1\ndevices=%s\n' "$s1" | fence_scsi >>"$LOG" 2>&1
@@ -428,24 +429,24 @@ fi
 # Any run that failed (other than the fence_scsi off probe below) fails the benchmark.
 bad=$(awk -F, 'NR > 1 && $9 != "ok" {n++} END {print n + 0}' "$CSV")
 if ((REPORT)); then
-    python3 "$BENCH/report.py" "$OUT" || die "report failed"
+    python3 "$BENCH/report.py" "$OUT" || fnp_die "report failed"
     # The harness check of bench.quick: a table row for every configuration
     # and contender, and a plot.
     for hosts in $HOSTS_LIST; do
         for n in $DEVICES_LIST; do
-            grep -Eq "^\| $hosts \| $n \| [0-9]" "$OUT/results.md" || die "results.md: no off row for $hosts hosts, $n namespaces"
+            grep -Eq "^\| $hosts \| $n \| [0-9]" "$OUT/results.md" || fnp_die "results.md: no off row for $hosts hosts, $n namespaces"
         done
     done
     [[ $(head -c 8 "$OUT/plot.png" 2>/dev/null | od -An -tx1 | tr -d ' \n') == 89504e470d0a1a0a ]] ||
-        die "no PNG plot in $OUT"
+        fnp_die "no PNG plot in $OUT"
 fi
 # The off probe leaves a process stuck in the kernel: nothing may follow it.
 if ((SCSI && !QUICK)); then
     scsi_off_probe
 fi
 if ((bad)); then
-    note "$bad run(s) failed or could not be verified (see $CSV and $LOG)"
+    fnp_note "$bad run(s) failed or could not be verified (see $CSV and $LOG)"
     exit 1
 fi
-note "done: $OUT"
+fnp_note "done: $OUT"
 exit 0

@@ -22,7 +22,9 @@ readonly PROG=lio-target
 readonly STATE=/run/lio
 readonly CFS=/sys/kernel/config/target
 
-die() { printf '%s: ERROR: %s\n' "$PROG" "$*" >&2; exit 1; }
+# shellcheck source=../../tests/vm/guest/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../../tests/vm/guest/lib.sh"   # fnp_die
+FNP_PROG=$PROG
 usage_error() { printf '%s: %s (see --help)\n' "$PROG" "$*" >&2; exit 2; }
 
 # NAA WWNs: the target port of host I and its initiator port.
@@ -41,9 +43,9 @@ cmd_setup() {
     done
     [[ $hosts =~ ^[1-9][0-9]*$ && $luns =~ ^[1-9][0-9]*$ && $size =~ ^[1-9][0-9]*$ ]] ||
         usage_error "setup wants --hosts H --luns N with positive numbers"
-    [[ ! -e $STATE/map ]] || die "a target is already set up (teardown first)"
+    [[ ! -e $STATE/map ]] || fnp_die "a target is already set up (teardown first)"
     modprobe -a target_core_mod target_core_file tcm_loop sd_mod ||
-        die "cannot load the LIO modules (target_core_mod target_core_file tcm_loop sd_mod)"
+        fnp_die "cannot load the LIO modules (target_core_mod target_core_file tcm_loop sd_mod)"
     # LIO saves APTPL state there (and logs an error on every PR change
     # when it cannot); the guest's /var is a throw-away overlay.
     mkdir -p "$STATE" /var/target/pr
@@ -85,7 +87,7 @@ write_map() {
                 [[ -n $found ]] && break
                 sleep 0.1
             done
-            [[ -n $found ]] || die "host$h LUN $k: no disk appeared for $addr:$((k - 1))"
+            [[ -n $found ]] || fnp_die "host$h LUN $k: no disk appeared for $addr:$((k - 1))"
             printf 'host%d %d %s\n' "$h" "$k" "$found" >>"$STATE/map.new"
         done
     done
@@ -97,7 +99,7 @@ cmd_devs() {
     while read -r host lun dev; do
         [[ $host == "$1" ]] && list+=${list:+,}$dev
     done <"$STATE/map"
-    [[ -n $list ]] || die "no devices for $1"
+    [[ -n $list ]] || fnp_die "no devices for $1"
     printf '%s\n' "$list"
 }
 
