@@ -324,6 +324,42 @@ node1_end() {
     fi
 }
 
+# app_on: the nodes whose application still writes (more records after 3 s).
+app_on() {
+    local i before=() list=''
+    for ((i = 1; i <= NODES; i++)); do ok_records "node$i"; before[i]=$REPLY; done
+    sleep 3
+    for ((i = 1; i <= NODES; i++)); do
+        ok_records "node$i"
+        ((REPLY > before[i])) && list+=${list:+,}node$i
+    done
+    REPLY=${list:-none}
+}
+
+# split_result: the cell's line when node1 was not the node fenced (a
+# split's other outcomes): after the rest of the race, every node other
+# than node1 that was fenced (alerts) or is gone (reset by its watchdog),
+# where the application still runs, and how node1 ended.
+split_result() {
+    sleep 20
+    local i healthy app
+    healthy=$(cat "$SHARE"/alerts-node*.log 2>/dev/null | grep -E ' fencing .*Operation (off|reboot) .*: OK' |
+        awk '$4 != "node1" { print $4 }')
+    for ((i = 2; i <= NODES; i++)); do
+        vm_gone "node$i" && healthy+=$'\n'node$i
+    done
+    healthy=$(sort -u <<<"$healthy" | grep . | paste -sd, -)
+    for ((i = 1; i <= NODES; i++)); do
+        vm_alive "node$i" && RPC_TIMEOUT=30 rpc "node$i" node_save_logs
+    done
+    app_on
+    app=$REPLY
+    node1_end
+    result status=ran fence_ms=- survivor_ms=- fence_step_ms=- survivor_first_seq=- late_writes=- late_on_disk=- \
+        healthy_fenced="${healthy:-none}" fences_in_history=- node1_end="$REPLY" app_on="$app" \
+        evidence="${KEEP_DIR:-none}"
+}
+
 main() {
     log "cell: $CONTENDER / $FAILURE / profile $PROFILE / $NODES nodes"
     write_config || die "writing the configuration failed"
@@ -360,24 +396,31 @@ main() {
     t_fail=$((REPLY + off))
     inflict || die "could not inflict the failure '$FAILURE'"
     log "failure inflicted: $FAILURE"
-    wait_until 300 first_fence || die "no successful fence within 300 s of the failure"
+    # A split is a race (pcmk_delay_max=0 for every contender): node1 may
+    # fence node2 first, or both may fall (SBD's poison pills cross, and
+    # neither fencer lives to confirm its fence).
+    local limit=300
+    [[ $FAILURE == netsplit ]] && limit=$((STONITH_TIMEOUT + 90))
+    if ! wait_until "$limit" first_fence; then
+        [[ $FAILURE == netsplit ]] || die "no successful fence within $limit s of the failure"
+        log "no fence confirmed within $limit s of the split"
+        split_result
+        return 0
+    fi
     if [[ $FENCED != node1 ]]; then
-        # The failed node won (netsplit): the healthy node was fenced.
-        # Wait out the rest of the race, then name every node fenced.
-        log "$FENCED was fenced, not node1"
-        sleep 20
-        local won
-        won=$(cat "$SHARE"/alerts-node*.log | grep -E ' fencing .*Operation (off|reboot) .*: OK' |
-            awk '$4 != "node1" { print $4 }' | sort -u | paste -sd, -)
-        node1_end
-        result status=ran fence_ms=- survivor_ms=- survivor_first_seq=- late_writes=- late_on_disk=- \
-            healthy_fenced="$won" fences_in_history=- node1_end="$REPLY" evidence="${KEEP_DIR:-none}"
+        log "$FENCED was fenced first, not node1"
+        split_result
         return 0
     fi
     alert_us node2 "* fencing node1 *Operation off of node1 by *: OK*" ||
         alert_us node2 "* fencing node1 *Operation reboot of node1 by *: OK*" || die "node2 did not see node1's fence"
     t_fence=$REPLY
-    wait_until 300 alert_us node2 "* resource node2 app start 0 *" || die "app did not start on node2"
+    if ! wait_until 300 alert_us node2 "* resource node2 app start 0 *"; then
+        # Both sides of a split fenced (node2 reset by its own watchdog).
+        [[ $FAILURE == netsplit ]] || die "app did not start on node2"
+        split_result
+        return 0
+    fi
     wait_until 60 records_at_least node2 1 || die "node2 wrote no record"
     t_app=$(awk '$3 == "ok" { printf "%s000\n", $1; exit }' "$SHARE/logs/journal-node2.log")
     log "fence confirmed after $(((t_fence - t_fail) / 1000)) ms, node2's first record after $(((t_app - t_fail) / 1000)) ms"
@@ -406,6 +449,8 @@ main() {
     history=$(grep -c 'successful' "$SHARE/stonith-history.txt" 2>/dev/null)
     vm_alive node2 && rpc node2 node_pcmk_log 'pacemaker-fenced.*(Requesting|Operation|returned|using)' \
         >"$SHARE/node2-fencer.log" 2>&1
+    app_on
+    local app=$REPLY
     node1_end
     local end=$REPLY step
     fence_step_ms node2
@@ -414,7 +459,7 @@ main() {
     result status=ran fence_ms=$(((t_fence - t_fail) / 1000)) survivor_ms=$(((t_app - t_fail) / 1000)) \
         fence_step_ms="$step" \
         survivor_first_seq="$first" late_writes="$late_log" late_on_disk="$late_disk" \
-        healthy_fenced="${healthy:-none}" fences_in_history="${history:-0}" node1_end="$REPLY" \
+        healthy_fenced="${healthy:-none}" fences_in_history="${history:-0}" node1_end="$REPLY" app_on="$app" \
         evidence="${KEEP_DIR:-none}"
 }
 

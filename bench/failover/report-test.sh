@@ -22,10 +22,10 @@ printf 'date=2026-12-07T00:00:00Z\ncommand=bench/failover/run.sh --profile debia
 python3 "$HERE/report.py" "$dir" >/dev/null || { echo "FAIL: report.py failed"; exit 1; }
 md=$dir/failover.md rc=0
 check() { if grep -qF -- "$2" "$md"; then echo "PASS: $1"; else echo "FAIL: $1 (no '$2' in failover.md)"; rc=1; fi; }
-check "a cell that ran shows its times" "| fence_nvme_pr | ran | 5.1 | 0.6 | 9.8 | 0 | none | running-writes-refused |"
+check "a cell that ran shows its times" "| fence_nvme_pr | ran | 5.1 | 0.6 | 9.8 | 0 | none | running-writes-refused | - |"
 check "late writes are shown as a number, with those on the disk" "| sbd | ran | 16.0 | - | 21.0 | **3** (1 on disk) |"
-check "a cell not run says why" "| fence_scsi | not run: the storage VM has no iSCSI target (no: x) |"
-check "a missing cell is not run, never passed" "| fence_nvme_pr | not run | | | | | | |"
+check "a cell not run says why" "| fence_scsi | not run: the storage VM has no iSCSI target (no: x) | | | | | | | |"
+check "a missing cell is not run, never passed" "| fence_nvme_pr | not run | | | | | | | |"
 check "the late writes' log lines" "  1250 60 ok"
 check "the late write left on the disk" "  61 node1 1500"
 check "a target with cells missing is open" "| 0 late writes in every cell | open | 1 of 4 cells ran |"

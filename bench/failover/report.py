@@ -63,15 +63,16 @@ def seconds(ms):
 
 def row(cell, contender):
     if cell is None:
-        return f"| {contender} | not run | | | | | | |"
+        return f"| {contender} | not run | | | | | | | |"
     if cell.get("status") != "ran":
-        return f"| {contender} | not run: {cell.get('reason', '?')} | | | | | | |"
+        return f"| {contender} | not run: {cell.get('reason', '?')} | | | | | | | |"
     late = cell.get("late_writes", "-")
     disk = cell.get("late_on_disk", "-")
     late_text = f"**{late}** ({disk} on disk)" if late not in ("0", "-") or disk not in ("0", "-") else "0"
     return (f"| {contender} | ran | {seconds(cell.get('fence_ms'))} | {seconds(cell.get('fence_step_ms'))} | "
             f"{seconds(cell.get('survivor_ms'))} | "
-            f"{late_text} | {cell.get('healthy_fenced', '-')} | {cell.get('node1_end', '-')} |")
+            f"{late_text} | {cell.get('healthy_fenced', '-')} | {cell.get('node1_end', '-')} | "
+            f"{cell.get('app_on', '-')} |")
 
 
 def write_markdown(out, cells, machine, profiles):
@@ -101,7 +102,8 @@ def write_markdown(out, cells, machine, profiles):
       "*survivor* = failure -> the survivor's first record; *late writes* = records of the failed node that "
       "reached the disk after the survivor's first record (its successful writes with a sequence number at or "
       "past the survivor's first, from its write log; in brackets those still on the disk at the end); "
-      "*healthy fenced* = fenced nodes other than the failed one; *failed node* = how node1 ended.")
+      "*healthy fenced* = fenced nodes other than the failed one (or reset by their watchdog); "
+      "*failed node* = how node1 ended; *app on* = the nodes whose application still wrote at the end.")
     for profile in profiles:
         w("")
         w(f"## Profile: {profile}")
@@ -110,11 +112,17 @@ def write_markdown(out, cells, machine, profiles):
             w(f"### {FAILURE_TEXT[failure]}")
             w("")
             w("| contender | cell | fence (s) | fence step (s) | survivor (s) | late writes | healthy fenced "
-              "| failed node |")
-            w("|---|---|---|---|---|---|---|---|")
+              "| failed node | app on |")
+            w("|---|---|---|---|---|---|---|---|---|")
             for contender in CONTENDERS:
                 w(row(cells.get((profile, contender, failure)), contender))
             w("")
+            if failure == "netsplit":
+                w("In a two-node split each node loses the other, and which one fences first is a race "
+                  "(`pcmk_delay_max=0` for every contender): node2 fenced here means node1 won and kept the "
+                  "application (no failover, so no times). The outcome that harms is both nodes down, or both "
+                  "writing.")
+                w("")
     write_evidence(w, cells, profiles)
     write_targets(w, cells, profiles)
     w("## Configurations")
@@ -227,9 +235,17 @@ def write_targets(w, cells, profiles):
     late = [f"{k[0]}/{k[2]}" for k, c in ran if c.get("late_writes") not in ("0", "-") or c.get("late_on_disk") not in ("0", "-")]
     w(f"| 0 late writes in every cell | {verdict(not late, len(ran) < expected)} | "
       f"{len(ran)} of {expected} cells ran{'; late writes in ' + ', '.join(late) if late else ''} |")
-    healthy = [f"{k[0]}/{k[2]}" for k, c in ran if c.get("healthy_fenced", "none") not in ("none", "-")]
-    w(f"| 0 healthy nodes fenced | {verdict(not healthy, len(ran) < expected)} | "
+    failed = [(k, c) for k, c in ran if k[2] != "netsplit"]
+    healthy = [f"{k[0]}/{k[2]}" for k, c in failed if c.get("healthy_fenced", "none") not in ("none", "-")]
+    w(f"| 0 healthy nodes fenced (crash, freeze, stall) | "
+      f"{verdict(not healthy, len(failed) < expected - len(profiles))} | "
       f"{'fenced in ' + ', '.join(healthy) if healthy else 'none in the cells that ran'} |")
+    splits = [(k, c) for k, c in ran if k[2] == "netsplit"]
+    bad = [f"{k[0]}" for k, c in splits
+           if c.get("app_on", "-") not in ("node1", "node2") or
+           (c.get("healthy_fenced", "none") not in ("none", "-") and c.get("node1_end") not in ("running", "-"))]
+    w(f"| a split: one side fenced, the application on the other | {verdict(not bad, len(splits) < len(profiles))} | "
+      f"{'not so in ' + ', '.join(bad) if bad else str(len(splits)) + ' split cell(s)'} |")
     steps = [number(c, "fence_step_ms") for _, c in ran if number(c, "fence_step_ms") is not None]
     w(f"| the fence step under 1 s | {verdict(all(x < 1000 for x in steps), len(steps) < len(ran) or not steps)} | "
       f"longest {max(steps) / 1000:.2f} s over {len(steps)} cells |" if steps else "| the fence step under 1 s | open | no cell |")
