@@ -9,7 +9,8 @@
 #   FAILURE    crash | freeze | stall | netsplit
 #   --check    also judge the cell by fence_nvme_pr's targets (issue 21 §5):
 #              exit 1 unless it ran, no late write (log or disk), no healthy
-#              node fenced and the fence step under 1 s (the CTest label
+#              node fenced, only the survivor's application still writing
+#              at the end and the fence step under 1 s (the CTest label
 #              failover runs the stall cell this way)
 #   AGENT_DIR  the build's fence_agent/ directory (fence_nvme_pr,
 #              fence_nvme_pr_check); nvme_persist is found beside it
@@ -209,6 +210,7 @@ judge() {
     want late_writes 0 "no write of the failed node succeeded after the survivor's first record"
     want late_on_disk 0 "no record of the failed node past the survivor's first on the disk"
     want healthy_fenced none "no healthy node fenced"
+    want app_on node2 "only the survivor's application writes at the end"
     if [[ ${r[fence_step_ms]:-} =~ ^[0-9]+$ ]] && ((r[fence_step_ms] < 1000)); then
         echo "PASS: the fence step (fencer starts the agent -> done) under 1 s (fence_step_ms=${r[fence_step_ms]})"
     else
