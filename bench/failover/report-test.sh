@@ -4,7 +4,8 @@
 # writes, one not run with its reason and one missing must each show as
 # such in failover.md, the late writes with the log lines of the cell's
 # evidence, the targets judged (open while cells are missing), and the plot
-# must be written (when gnuplot is here).
+# must be written (when gnuplot is here); and README.md's headline table
+# must be what report.py makes of the published cells.
 set -uo pipefail
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 dir=$(mktemp -d) || exit 1
@@ -33,5 +34,18 @@ check "the fence step target judged" "| the fence step under 1 s | met | longest
 check "the SBD margin judged where both ran" "debian/stall +11.2 s"
 if command -v gnuplot >/dev/null; then
     if [[ -s $dir/failover.png ]]; then echo "PASS: the plot"; else echo "FAIL: no failover.png"; rc=1; fi
+fi
+# The README's headline table is what report.py makes of the published
+# cells (bench/results/failover/, written by run.sh --publish).
+TOP=$(cd "$HERE/../.." && pwd)
+mkdir -p "$dir/published" && cp "$TOP/bench/results/failover/cells.txt" "$TOP/bench/results/failover/machine.txt" \
+    "$dir/published/" && cp "$TOP/README.md" "$dir/README.md" || { echo "FAIL: cannot copy the published cells"; exit 1; }
+if python3 "$HERE/report.py" "$dir/published" --readme "$dir/README.md" >/dev/null &&
+    cmp -s "$TOP/README.md" "$dir/README.md"; then
+    echo "PASS: README.md's headline table is the published cells'"
+else
+    echo "FAIL: README.md's headline table differs from the published cells' (bench/failover/run.sh --publish):"
+    diff "$TOP/README.md" "$dir/README.md" | head -n 20
+    rc=1
 fi
 exit "$rc"

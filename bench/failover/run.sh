@@ -14,7 +14,9 @@
 #   --nodes       cluster nodes per cell (default 2)
 #   --out         results directory (default BUILD/failover-results)
 #   --build       CMake build directory with the agents (default ./build)
-#   --publish     copy failover.md and failover.png to bench/results/
+#   --publish     copy failover.md and failover.png to bench/results/, the
+#                 cells and the machine to bench/results/failover/, and
+#                 rewrite README.md's headline table from them
 #
 # Each cell takes 4-8 minutes under software emulation on 2 cores; the
 # whole Debian-profile matrix (12 cells) about an hour. A cell that cannot
@@ -77,5 +79,11 @@ done
 } >>"$out/machine.txt"
 python3 "$top/bench/failover/report.py" "$out" || exit 1
 if ((publish)); then
-    cp "$out/failover.md" "$out/failover.png" "$top/bench/results/" && echo "failover/run.sh: published to bench/results/"
+    # The report, its plot and the cells behind them; the README's headline
+    # table is rewritten from the same cells (between its markers).
+    mkdir -p "$top/bench/results/failover" &&
+        cp "$out/failover.md" "$out/failover.png" "$top/bench/results/" &&
+        cp "$out/cells.txt" "$out/machine.txt" "$top/bench/results/failover/" &&
+        python3 "$top/bench/failover/report.py" "$out" --readme "$top/README.md" >/dev/null &&
+        echo "failover/run.sh: published to bench/results/ and README.md's headline table"
 fi
