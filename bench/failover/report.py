@@ -145,6 +145,8 @@ def write_markdown(out, cells, machine, profiles):
     w(f"- machine: {machine.get('cpu', '?')}; accelerator: {machine.get('accel', '?')}; "
       f"load average before {machine.get('load_before', '?')}, after {machine.get('load_after', '?')}")
     w(f"- VM kernel {machine.get('kernel', '?')}; userland Debian 12: {machine.get('packages', '?').replace(';', ', ')}")
+    if machine.get("note"):
+        w(f"- note: {machine['note']}")
     w("- the bed: one VM per node (1 vCPU, its own kernel and softdog) and one storage VM (NVMe/TCP from nvmet "
       "with reservations, iSCSI from LIO), cluster and storage networks apart, all over QEMU unix-socket links")
     w("- the application: a journal writer (numbered records, O_DIRECT, every 250 ms) as a Pacemaker resource, "
@@ -154,8 +156,9 @@ def write_markdown(out, cells, machine, profiles):
       "*fence step* = the survivor's fencer hands the action to the device -> the agent's result "
       "(its pacemaker.log); "
       "*survivor* = failure -> the survivor's first record; *late writes* = records of the failed node that "
-      "reached the disk after the survivor's first record (its successful writes with a sequence number at or "
-      "past the survivor's first, from its write log; in brackets those still on the disk at the end); "
+      "reached the disk after the survivor's first record: those its write log shows written (a sequence number "
+      "at or past the survivor's first), and in brackets those on the disk at the end (a write in flight when "
+      "the node stopped that landed after its resume is only there); "
       "*healthy fenced* = fenced nodes other than the failed one (or reset by their watchdog); "
       "*failed node* = how node1 ended; *app on* = the nodes whose application still wrote at the end.")
     w("")
@@ -219,8 +222,12 @@ def evidence_lines(cell, limit=6):
         late = [l for l in read("logs/journal-node1.log")
                 if len(l.split()) >= 3 and l.split()[2] == "ok" and l.split()[1].isdigit()
                 and int(l.split()[1]) >= first]
-        lines.append(f"node1's write log (time in ms, sequence, result), records at or past node2's first ({first}):")
-        lines += ["  " + l for l in late[:limit]]
+        lines.append(f"node1's write log (its clock in ms, sequence, result), records at or past node2's first ({first}):")
+        lines += ["  " + l for l in late[:limit]] or ["  (none logged as written)"]
+        log = read("logs/journal-node1.log")
+        if log:
+            lines.append("node1's write log, its last lines:")
+            lines += ["  " + l for l in log[-3:]]
         disk = [l for l in read("disk-journal.txt")
                 if len(l.split()) >= 2 and l.split()[1] == "node1" and l.split()[0].isdigit()
                 and int(l.split()[0]) >= first]
@@ -231,7 +238,7 @@ def evidence_lines(cell, limit=6):
         lines.append("the fencing alerts (time, node, ..., the operation):")
         lines += ["  " + l for l in (read("alerts-node1.log") + read("alerts-node2.log"))
                   if "fencing" in l and "Operation" in l][:limit]
-    ends = [l for l in read("node1.console") if "[node1]" in l and
+    ends = [l for l in read("node1.console") if
             any(k in l for k in ("sysrq: Resetting", "softdog: Initiating", "watchdog did not stop"))]
     if ends:
         lines.append("node1's console at its end:")
@@ -342,8 +349,8 @@ def write_plot(out, cells, profiles):
                 cell = cells.get((profile, contender, failure))
                 if cell and cell.get("status") == "ran" and cell.get("survivor_ms", "-") != "-":
                     values.append(f"{int(cell['survivor_ms']) / 1000:.2f}")
-                    late = cell.get("late_writes", "0")
-                    labels.append(f'"{late} late"' if late not in ("0", "-") else '""')
+                    late = max(number(cell, "late_writes") or 0, number(cell, "late_on_disk") or 0)
+                    labels.append(f'"{late} late"' if late else '""')
                 else:
                     values.append("0")
                     labels.append('"n/r"')
