@@ -49,9 +49,11 @@ TOP=$(cd "$HERE/../.." && pwd)
 VM=$TOP/tests/vm
 NODES=2 PROFILE=debian OUT='' CHECK=0
 
-die() { echo "cell: ERROR: $*" >&2; exit 1; }
-log() { printf '[%6ss] %s\n' "$((SECONDS - T0))" "$*"; }
-T0=$SECONDS
+# shellcheck source=../../tests/vm/guest/lib.sh
+source "$VM/guest/lib.sh"                  # fnp_die, fnp_log (seconds since here)
+# shellcheck source=../../tests/cluster/lib/waits.sh
+source "$TOP/tests/cluster/lib/waits.sh"   # now_us, poll
+FNP_PROG=cell
 
 while (($#)); do
     case $1 in
@@ -60,19 +62,19 @@ while (($#)); do
         --out) OUT=${2:?}; shift 2 ;;
         --check) CHECK=1; shift ;;
         --) shift; break ;;
-        -*) die "unknown option $1" ;;
+        -*) fnp_die "unknown option $1" ;;
         *) break ;;
     esac
 done
-(($# == 3)) || die "usage: cell.sh [--nodes N] [--profile debian|hana] [--out FILE] CONTENDER FAILURE AGENT_DIR"
-CONTENDER=$1 FAILURE=$2 AGENT_DIR=$(cd "$3" 2>/dev/null && pwd) || die "no directory '$3'"
-[[ $CONTENDER == @(fence_nvme_pr|sbd|fence_scsi) ]] || die "contender must be fence_nvme_pr, sbd or fence_scsi"
-[[ $FAILURE == @(crash|freeze|stall|netsplit) ]] || die "failure must be crash, freeze, stall or netsplit"
-[[ $NODES =~ ^[2-8]$ ]] || die "--nodes wants 2-8"
+(($# == 3)) || fnp_die "usage: cell.sh [--nodes N] [--profile debian|hana] [--out FILE] CONTENDER FAILURE AGENT_DIR"
+CONTENDER=$1 FAILURE=$2 AGENT_DIR=$(cd "$3" 2>/dev/null && pwd) || fnp_die "no directory '$3'"
+[[ $CONTENDER == @(fence_nvme_pr|sbd|fence_scsi) ]] || fnp_die "contender must be fence_nvme_pr, sbd or fence_scsi"
+[[ $FAILURE == @(crash|freeze|stall|netsplit) ]] || fnp_die "failure must be crash, freeze, stall or netsplit"
+[[ $NODES =~ ^[2-8]$ ]] || fnp_die "--nodes wants 2-8"
 RA=$(cd "$AGENT_DIR/../resource_agent" 2>/dev/null && pwd)/nvme_persist
 [[ -x $AGENT_DIR/fence_nvme_pr && -x $AGENT_DIR/fence_nvme_pr_check && -x $RA ]] ||
-    die "no fence_nvme_pr, fence_nvme_pr_check or nvme_persist under '$3' (build first)"
-[[ $EUID == 0 ]] || die "needs root"
+    fnp_die "no fence_nvme_pr, fence_nvme_pr_check or nvme_persist under '$3' (build first)"
+[[ $EUID == 0 ]] || fnp_die "needs root"
 
 # The two profiles: one flag, the same code.
 case $PROFILE in
@@ -86,13 +88,13 @@ case $PROFILE in
     # SAP HANA guides (SUSE, Microsoft): token 5000, consensus 6000, SBD
     # watchdog 15 s, msgwait 30 s.
     hana) TOKEN=5000 CONSENSUS=6000 SBD_WATCHDOG=15 SBD_MSGWAIT=30 ;;
-    *) die "--profile must be debian or hana" ;;
+    *) fnp_die "--profile must be debian or hana" ;;
 esac
 # fence_sbd returns after msgwait; Pacemaker's stonith-timeout must be
 # longer (sbd(8): at least 1.2 x msgwait).
 STONITH_TIMEOUT=$((SBD_MSGWAIT * 2 + 20))
 
-SHARE=$(mktemp -d /tmp/fnp-failover.XXXXXX) || die "mktemp failed"
+SHARE=$(mktemp -d /tmp/fnp-failover.XXXXXX) || fnp_die "mktemp failed"
 chmod 0755 "$SHARE"
 declare -A VM_PID=()
 # shellcheck disable=SC2317 # called from the EXIT trap
@@ -148,13 +150,13 @@ start_vms() {
         kill -0 "${VM_PID[storage]}" 2>/dev/null || break
         sleep 0.2
     done
-    [[ -e $SHARE/storage-ready ]] || { tail -n 30 "$SHARE/vm.log"; die "the storage VM did not come up"; }
+    [[ -e $SHARE/storage-ready ]] || { tail -n 30 "$SHARE/vm.log"; fnp_die "the storage VM did not come up"; }
     # shellcheck source=/dev/null # written by storage.sh
     source "$SHARE/storage.env"
     if [[ $CONTENDER == fence_scsi && $ISCSI != yes ]]; then
         not_run "the storage VM has no iSCSI target ($ISCSI)"
     fi
-    log "storage VM up (NVMe/TCP; iSCSI: $ISCSI)"
+    fnp_log "storage VM up (NVMe/TCP; iSCSI: $ISCSI)"
     for ((i = 1; i <= NODES; i++)); do
         "$VM/run-vm.sh" --timeout 1800 --smp 1 --mem 1536 --append no_timer_check --multipath default --rw "$SHARE" \
             --netdev "stream,server=off,addr.type=unix,addr.path=$SHARE/cl$i.sock" --net-addr "10.77.0.$i/24" \
@@ -173,13 +175,13 @@ wait_file() {
     for ((try = 0; try < $2 * 5; try++)); do
         [[ -e $1 ]] && return 0
         if [[ -n ${4:-} ]]; then
-            [[ -e $SHARE/$4.failed ]] && die "$4: $(<"$SHARE/$4.failed")"
-            vm_alive "$4" || { tail -n 40 "$SHARE/vm.log"; die "the $4 VM stopped before $3"; }
+            [[ -e $SHARE/$4.failed ]] && fnp_die "$4: $(<"$SHARE/$4.failed")"
+            vm_alive "$4" || { tail -n 40 "$SHARE/vm.log"; fnp_die "the $4 VM stopped before $3"; }
         fi
         sleep 0.2
     done
     tail -n 40 "$SHARE/vm.log"
-    die "timed out after $2 s waiting for $3"
+    fnp_die "timed out after $2 s waiting for $3"
 }
 
 not_run() {
@@ -220,7 +222,6 @@ judge() {
     ((bad == 0)) || exit 1
 }
 
-now_us() { REPLY=${EPOCHREALTIME/[.,]/}; }
 
 # clock_offset WHO: WHO's clock minus this host's, microseconds (midpoint of
 # one request's round trip).
@@ -256,17 +257,6 @@ first_fence() {
     line=$(cat "$SHARE"/alerts-node*.log 2>/dev/null | grep -E ' fencing .*Operation (off|reboot) .*: OK' | sort -n | head -n1)
     [[ -n $line ]] || return 1
     read -r _ _ _ FENCED _ <<<"$line"
-}
-
-# wait_until SECONDS CMD...: poll CMD every 0.2 s.
-wait_until() {
-    local limit=$1 try
-    shift
-    for ((try = 0; try < limit * 5; try++)); do
-        "$@" && return 0
-        sleep 0.2
-    done
-    return 1
 }
 
 # ok_records NODE: NODE's successful records so far (its write log).
@@ -363,8 +353,8 @@ split_result() {
 }
 
 main() {
-    log "cell: $CONTENDER / $FAILURE / profile $PROFILE / $NODES nodes"
-    write_config || die "writing the configuration failed"
+    fnp_log "cell: $CONTENDER / $FAILURE / profile $PROFILE / $NODES nodes"
+    write_config || fnp_die "writing the configuration failed"
     start_vms
     local i
     for ((i = 1; i <= NODES; i++)); do
@@ -372,65 +362,65 @@ main() {
         # on emulated CPUs time each other out.
         : >"$SHARE/node$i.go"
         wait_file "$SHARE/node$i.ready" 900 "node$i's Pacemaker" "node$i"
-        log "node$i: Pacemaker up"
+        fnp_log "node$i: Pacemaker up"
     done
     local all
     all=$(printf 'node%d ' $(seq 1 "$NODES"))
-    wait_until 240 rpc node2 node_online "${all% }" || die "the nodes did not all come online"
-    log "cluster formed: ${all% }"
+    poll 240 rpc node2 node_online "${all% }" || fnp_die "the nodes did not all come online"
+    fnp_log "cluster formed: ${all% }"
     if ! rpc node1 node_cib_patch "$SHARE/fencing.patch" || ! rpc node1 node_cib_patch "$SHARE/service.patch"; then
-        die "pushing the configuration failed"
+        fnp_die "pushing the configuration failed"
     fi
     # fence_sbd returns after msgwait: stonith-timeout above it, as
     # `pcs property set stonith-timeout=...` (crm_attribute) sets it.
     if [[ $CONTENDER == sbd ]]; then
-        rpc node1 node_property stonith-timeout "${STONITH_TIMEOUT}s" || die "setting stonith-timeout failed"
+        rpc node1 node_property stonith-timeout "${STONITH_TIMEOUT}s" || fnp_die "setting stonith-timeout failed"
     fi
-    wait_until 240 alert_us node1 "* resource node1 app start 0 *" || die "app did not start on node1"
-    wait_until 60 records_at_least node1 4 || die "node1 wrote fewer than 4 records in 60 s"
-    log "app runs on node1"
+    poll 240 alert_us node1 "* resource node1 app start 0 *" || fnp_die "app did not start on node1"
+    poll 60 records_at_least node1 4 || fnp_die "node1 wrote fewer than 4 records in 60 s"
+    fnp_log "app runs on node1"
 
     # ---- the failure
     local off t_fail t_fence t_app
-    clock_offset node2 || die "no clock from node2"
+    clock_offset node2 || fnp_die "no clock from node2"
     off=$REPLY
     now_us
     t_fail=$((REPLY + off))
-    inflict || die "could not inflict the failure '$FAILURE'"
-    log "failure inflicted: $FAILURE"
+    inflict || fnp_die "could not inflict the failure '$FAILURE'"
+    fnp_log "failure inflicted: $FAILURE"
     # A split is a race (pcmk_delay_max=0 for every contender): node1 may
     # fence node2 first, or both may fall (SBD's poison pills cross, and
     # neither fencer lives to confirm its fence).
     local limit=300
     [[ $FAILURE == netsplit ]] && limit=$((STONITH_TIMEOUT + 90))
-    if ! wait_until "$limit" first_fence; then
-        [[ $FAILURE == netsplit ]] || die "no successful fence within $limit s of the failure"
-        log "no fence confirmed within $limit s of the split"
+    if ! poll "$limit" first_fence; then
+        [[ $FAILURE == netsplit ]] || fnp_die "no successful fence within $limit s of the failure"
+        fnp_log "no fence confirmed within $limit s of the split"
         split_result
         return 0
     fi
     if [[ $FENCED != node1 ]]; then
-        log "$FENCED was fenced first, not node1"
+        fnp_log "$FENCED was fenced first, not node1"
         split_result
         return 0
     fi
     alert_us node2 "* fencing node1 *Operation off of node1 by *: OK*" ||
-        alert_us node2 "* fencing node1 *Operation reboot of node1 by *: OK*" || die "node2 did not see node1's fence"
+        alert_us node2 "* fencing node1 *Operation reboot of node1 by *: OK*" || fnp_die "node2 did not see node1's fence"
     t_fence=$REPLY
-    if ! wait_until 300 alert_us node2 "* resource node2 app start 0 *"; then
+    if ! poll 300 alert_us node2 "* resource node2 app start 0 *"; then
         # Both sides of a split fenced (node2 reset by its own watchdog).
-        [[ $FAILURE == netsplit ]] || die "app did not start on node2"
+        [[ $FAILURE == netsplit ]] || fnp_die "app did not start on node2"
         split_result
         return 0
     fi
-    wait_until 60 records_at_least node2 1 || die "node2 wrote no record"
+    poll 60 records_at_least node2 1 || fnp_die "node2 wrote no record"
     t_app=$(awk '$3 == "ok" { printf "%s000\n", $1; exit }' "$SHARE/logs/journal-node2.log")
-    log "fence confirmed after $(((t_fence - t_fail) / 1000)) ms, node2's first record after $(((t_app - t_fail) / 1000)) ms"
-    wait_until 60 records_at_least node2 4
+    fnp_log "fence confirmed after $(((t_fence - t_fail) / 1000)) ms, node2's first record after $(((t_app - t_fail) / 1000)) ms"
+    poll 60 records_at_least node2 4
     release
     # The window for late writes: the resumed node's next writes.
     sleep 15
-    log "window for late writes over"
+    fnp_log "window for late writes over"
 
     # ---- what happened
     local first late_log late_disk healthy history

@@ -65,18 +65,9 @@ lio_setup() {
 }
 
 # storage_journal DEV: the records on the data disk, "SEQ NODE EPOCH_MS" per
-# line in disk order (record SEQ at LBA 1+SEQ: tests/cluster/guest/journal),
-# read here, independent of any node, up to the first gap.
-storage_journal() {
-    local off seq node ms n=0
-    local -a direct=()
-    [[ -b $1 ]] && direct=(iflag=direct)   # the iSCSI LUN is a tmpfs file
-    while IFS=': ' read -r off _ seq node ms; do
-        ((off == n * 4096 && seq == n)) || break
-        printf '%s %s %s\n' "$seq" "$node" "$ms"
-        n=$((n + 1))
-    done < <(dd if="$1" bs=4096 skip=1 count=4096 "${direct[@]}" status=none | grep -abo 'JRNL [0-9]* [^ ]* [0-9]*')
-}
+# line in disk order, read here, independent of any node, up to the first
+# gap (the iSCSI LUN is a tmpfs file: no O_DIRECT there).
+storage_journal() { fnp_journal_read "$1" 1 4096; }
 storage_journal_nvme() { storage_journal "$("$FNP_NVMET" dev host1 1)"; }
 storage_journal_iscsi() { storage_journal /run/lun0.img; }
 # The storage VM's clock, for the host's offset estimate.

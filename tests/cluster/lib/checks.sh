@@ -17,14 +17,9 @@ derived_key() { fnp_derived_key "$CLUSTER_NAME" "$1"; }
 # journal_read K [FIRST_LBA [BLOCKS]]: print the records of namespace K as
 # "SEQ NODE MS" lines, in disk order, stopping at the first gap.
 journal_read() {
-    local dev off seq node ms n=0 base=${2:-1}
+    local dev
     dev=$(ns_dev "$1") || return 1
-    while IFS=': ' read -r off _ seq node ms; do
-        ((off == n * 4096 && seq == n)) || break
-        printf '%s %s %s\n' "$seq" "$node" "$ms"
-        n=$((n + 1))
-    done < <(dd if="$dev" bs=4096 skip="$base" count="${3:-2048}" iflag=direct status=none |
-        grep -abo 'JRNL [0-9]* [^ ]* [0-9]*')
+    fnp_journal_read "$dev" "${2:-1}" "${3:-2048}"
 }
 
 # journal_log NODE: the node's write log (see guest/journal).

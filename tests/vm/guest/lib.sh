@@ -13,6 +13,13 @@
 #                                     multipath: a node connected over TCP)
 #   Both return 0 on success, 2 on a reservation conflict (EBADE, "Invalid
 #   exchange"), 1 on any other error, and say which on stderr.
+#   fnp_journal_read DEV [FIRST_LBA [BLOCKS]]
+#                                     the cluster tests' journal records
+#                                     (tests/cluster/guest/journal) on DEV
+#                                     from 4 KiB block FIRST_LBA (default 1),
+#                                     as "SEQ NODE EPOCH_MS" lines in disk
+#                                     order, up to the first gap (O_DIRECT
+#                                     when DEV is a block device)
 #
 # Reservation state (nvme-cli "resv-report --eds -o json", in the installed
 # nvme-cli's spelling: fnp_nvme_resv; nvmet only
@@ -251,6 +258,18 @@ fnp_has_key() {
     fnp_resv_parse "$1" || return 1
     for k in "${FNP_REPORT_KEYS[@]}"; do [[ $k == "$want" ]] && return 0; done
     return 1
+}
+
+fnp_journal_read() {
+    local dev=$1 off seq node ms n=0
+    local -a direct=()
+    [[ -b $dev ]] && direct=(iflag=direct)
+    while IFS=': ' read -r off _ seq node ms; do
+        ((off == n * 4096 && seq == n)) || break
+        printf '%s %s %s\n' "$seq" "$node" "$ms"
+        n=$((n + 1))
+    done < <(dd if="$dev" bs=4096 skip="${2:-1}" count="${3:-2048}" "${direct[@]}" status=none |
+        grep -abo 'JRNL [0-9]* [^ ]* [0-9]*')
 }
 
 # Seconds since lib.sh was sourced, e.g. "12.3".
