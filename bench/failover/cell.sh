@@ -309,7 +309,10 @@ node1_end() {
             REPLY=reset-by-watchdog
         elif grep -aq '\[node1\].*Kernel panic' "$con"; then REPLY=panicked
         else REPLY=powered-off; fi
-    elif grep -q 'FAILED' "$SHARE/logs/journal-node1.log" 2>/dev/null; then
+    elif grep -q 'FAILED' "$SHARE/logs/journal-node1.log" 2>/dev/null ||
+        grep -aq '\[node1\].*reservation conflict' "$con"; then
+        # The writer logs the refusal, unless Pacemaker stopped it first
+        # (the resumed node rejoins): then only its kernel said it.
         REPLY=running-writes-refused
     else
         REPLY=running
