@@ -63,14 +63,25 @@ def seconds(ms):
         return "-"
 
 
+def number(cell, key):
+    try:
+        return int(cell.get(key, "-"))
+    except (TypeError, ValueError):
+        return None
+
+
+def late_writes(cell):
+    """The failed node's writes past the survivor's first record: the
+    larger of its write log's count and the disk's (each misses some)."""
+    return max(number(cell, "late_writes") or 0, number(cell, "late_on_disk") or 0)
+
+
 def row(cell, contender):
     if cell is None:
         return f"| {contender} | not run | | | | | | | |"
     if cell.get("status") != "ran":
         return f"| {contender} | not run: {cell.get('reason', '?')} | | | | | | | |"
-    late = cell.get("late_writes", "-")
-    disk = cell.get("late_on_disk", "-")
-    late_text = f"**{late}** ({disk} on disk)" if late not in ("0", "-") or disk not in ("0", "-") else "0"
+    late_text = f"**{cell.get('late_writes', '-')}** ({cell.get('late_on_disk', '-')} on disk)" if late_writes(cell) else "0"
     return (f"| {contender} | ran | {seconds(cell.get('fence_ms'))} | {seconds(cell.get('fence_step_ms'))} | "
             f"{seconds(cell.get('survivor_ms'))} | "
             f"{late_text} | {cell.get('healthy_fenced', '-')} | {cell.get('node1_end', '-')} | "
@@ -81,16 +92,14 @@ def headline_cell(cell):
     """One contender's outcome of one failure, in a few words."""
     if cell is None or cell.get("status") != "ran":
         return "not run"
-    late = number(cell, "late_writes") or 0
-    disk = number(cell, "late_on_disk") or 0
-    writes = max(late, disk)
+    writes = late_writes(cell)
     late_text = "no late write" if writes == 0 else f"**{writes} late write{'s' if writes > 1 else ''}**"
     survivor = number(cell, "survivor_ms")
     if survivor is not None:
         return f"{survivor / 1000:.1f} s, {late_text}"
     healthy = cell.get("healthy_fenced", "none")
     app = cell.get("app_on", "-")
-    if app in ("node1",) and healthy not in ("none", "-"):
+    if app == "node1" and healthy not in ("none", "-"):
         return "node1 won the race and kept the application"
     if app == "none":
         return "**both nodes down**"
@@ -216,8 +225,7 @@ def evidence_lines(cell, limit=6):
 
     lines = []
     first = cell.get("survivor_first_seq", "-")
-    if first.isdigit() and (cell.get("late_writes", "0") not in ("0", "-") or
-                            cell.get("late_on_disk", "0") not in ("0", "-")):
+    if first.isdigit() and late_writes(cell):
         first = int(first)
         late = [l for l in read("logs/journal-node1.log")
                 if len(l.split()) >= 3 and l.split()[2] == "ok" and l.split()[1].isdigit()
@@ -256,7 +264,7 @@ def write_evidence(w, cells, profiles):
                 cell = cells.get((profile, contender, failure))
                 if not cell or cell.get("status") != "ran":
                     continue
-                late = cell.get("late_writes", "0") not in ("0", "-") or cell.get("late_on_disk", "0") not in ("0", "-")
+                late = late_writes(cell) > 0
                 healthy = cell.get("healthy_fenced", "none") not in ("none", "-", "")
                 if not (late or healthy):
                     continue
@@ -277,13 +285,6 @@ def write_evidence(w, cells, profiles):
                 w("")
 
 
-def number(cell, key):
-    try:
-        return int(cell.get(key, "-"))
-    except (TypeError, ValueError):
-        return None
-
-
 def write_targets(w, cells, profiles):
     """The issue's targets for fence_nvme_pr, each judged from the cells:
     met, missed, or open (a cell it needs was not run)."""
@@ -298,7 +299,7 @@ def write_targets(w, cells, profiles):
     def verdict(ok, missing):
         return "missed" if not ok else ("open" if missing else "met")
 
-    late = [f"{k[0]}/{k[2]}" for k, c in ran if c.get("late_writes") not in ("0", "-") or c.get("late_on_disk") not in ("0", "-")]
+    late = [f"{k[0]}/{k[2]}" for k, c in ran if late_writes(c)]
     w(f"| 0 late writes in every cell | {verdict(not late, len(ran) < expected)} | "
       f"{len(ran)} of {expected} cells ran{'; late writes in ' + ', '.join(late) if late else ''} |")
     failed = [(k, c) for k, c in ran if k[2] != "netsplit"]
@@ -349,7 +350,7 @@ def write_plot(out, cells, profiles):
                 cell = cells.get((profile, contender, failure))
                 if cell and cell.get("status") == "ran" and cell.get("survivor_ms", "-") != "-":
                     values.append(f"{int(cell['survivor_ms']) / 1000:.2f}")
-                    late = max(number(cell, "late_writes") or 0, number(cell, "late_on_disk") or 0)
+                    late = late_writes(cell)
                     labels.append(f'"{late} late"' if late else '""')
                 else:
                     values.append("0")
