@@ -252,9 +252,15 @@ alert_us() {
 
 # first_fence: the first successful fence any node's alerts report; sets
 # FENCED to its target.
+# fences_done: every successful fence the nodes' alerts report, in time
+# order ("TIME NODE fencing TARGET ...").
+fences_done() {
+    cat "$SHARE"/alerts-node*.log 2>/dev/null | grep -E ' fencing .*Operation (off|reboot) .*: OK' | sort -n
+}
+
 first_fence() {
     local line
-    line=$(cat "$SHARE"/alerts-node*.log 2>/dev/null | grep -E ' fencing .*Operation (off|reboot) .*: OK' | sort -n | head -n1)
+    line=$(fences_done | head -n1)
     [[ -n $line ]] || return 1
     read -r _ _ _ FENCED _ <<<"$line"
 }
@@ -319,6 +325,26 @@ node1_end() {
     fi
 }
 
+# healthy_fenced: the nodes other than node1 that were fenced (alerts) or
+# are gone (reset by their watchdog), comma-separated, or "none".
+healthy_fenced() {
+    local i list
+    list=$(fences_done | awk '$4 != "node1" { print $4 }')
+    for ((i = 2; i <= NODES; i++)); do
+        vm_gone "node$i" && list+=$'\n'node$i
+    done
+    list=$(sort -u <<<"$list" | grep . | paste -sd, -)
+    REPLY=${list:-none}
+}
+
+# save_logs: every running node copies its logs into the share.
+save_logs() {
+    local i
+    for ((i = 1; i <= NODES; i++)); do
+        vm_alive "node$i" && RPC_TIMEOUT=30 rpc "node$i" node_save_logs
+    done
+}
+
 # app_on: the nodes whose application still writes (more records after 3 s).
 app_on() {
     local i before=() list=''
@@ -337,21 +363,15 @@ app_on() {
 # where the application still runs, and how node1 ended.
 split_result() {
     sleep 20
-    local i healthy app
-    healthy=$(cat "$SHARE"/alerts-node*.log 2>/dev/null | grep -E ' fencing .*Operation (off|reboot) .*: OK' |
-        awk '$4 != "node1" { print $4 }')
-    for ((i = 2; i <= NODES; i++)); do
-        vm_gone "node$i" && healthy+=$'\n'node$i
-    done
-    healthy=$(sort -u <<<"$healthy" | grep . | paste -sd, -)
-    for ((i = 1; i <= NODES; i++)); do
-        vm_alive "node$i" && RPC_TIMEOUT=30 rpc "node$i" node_save_logs
-    done
+    local healthy app
+    healthy_fenced
+    healthy=$REPLY
+    save_logs
     app_on
     app=$REPLY
     node1_end
     result status=ran fence_ms=- survivor_ms=- fence_step_ms=- survivor_first_seq=- late_writes=- late_on_disk=- \
-        healthy_fenced="${healthy:-none}" fences_in_history=- node1_end="$REPLY" app_on="$app" \
+        healthy_fenced="$healthy" fences_in_history=- node1_end="$REPLY" app_on="$app" \
         evidence="${KEEP_DIR:-none}"
 }
 
@@ -435,12 +455,10 @@ main() {
         rpc storage storage_journal_nvme >"$SHARE/disk-journal.txt"
     fi
     late_disk=$(awk -v s="$first" '$2 == "node1" && $1 >= s { n++ } END { print n + 0 }' "$SHARE/disk-journal.txt")
-    healthy=$(cat "$SHARE"/alerts-node*.log | grep -E ' fencing .*Operation (off|reboot) .*: OK' |
-        awk '$4 != "node1" { print $4 }' | sort -u | paste -sd, -)
+    healthy_fenced
+    healthy=$REPLY
     vm_alive node2 && rpc node2 node_history >"$SHARE/stonith-history.txt" 2>&1
-    for ((i = 1; i <= NODES; i++)); do
-        vm_alive "node$i" && RPC_TIMEOUT=30 rpc "node$i" node_save_logs
-    done
+    save_logs
     history=$(grep -c 'successful' "$SHARE/stonith-history.txt" 2>/dev/null)
     vm_alive node2 && rpc node2 node_pcmk_log 'pacemaker-fenced.*(Requesting|Operation|returned|using)' \
         >"$SHARE/node2-fencer.log" 2>&1
@@ -454,7 +472,7 @@ main() {
     result status=ran fence_ms=$(((t_fence - t_fail) / 1000)) survivor_ms=$(((t_app - t_fail) / 1000)) \
         fence_step_ms="$step" \
         survivor_first_seq="$first" late_writes="$late_log" late_on_disk="$late_disk" \
-        healthy_fenced="${healthy:-none}" fences_in_history="${history:-0}" node1_end="$REPLY" app_on="$app" \
+        healthy_fenced="$healthy" fences_in_history="${history:-0}" node1_end="$REPLY" app_on="$app" \
         evidence="${KEEP_DIR:-none}"
 }
 
