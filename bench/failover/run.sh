@@ -18,9 +18,9 @@
 #                 cells and the machine to bench/results/failover/, and
 #                 rewrite README.md's headline table from them
 #
-# Each cell takes about 2 minutes under software emulation on 2 cores on a
-# quiet machine (SBD's hana cells 3), the whole matrix of both profiles (24
-# cells) about 48 minutes; several times that on a loaded machine. A cell that cannot
+# Each cell boots its own VMs under software emulation; what the published
+# run took is in bench/results/failover/machine.txt (duration_s, and the
+# load before and after), and a loaded machine takes several times that. A cell that cannot
 # run here is reported "not run" with its reason, never as passed.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
